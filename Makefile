@@ -1,0 +1,94 @@
+# sketchrnn: one plain Makefile.
+#
+#   make            build every filter into build/bin
+#   make demo       install missing Debian packages, build, run the demo
+#   make check      run the test suite on a normal and a sanitizer build
+#   make bench      run the benchmarks in bench/
+#   make install    install filters, scripts and man pages under PREFIX
+#
+# BUILD selects the output directory; SAN=1 builds with AddressSanitizer and
+# UBSan (make check does this in build-san/).
+
+FILTERS = ndjson2stroke rdp-simplify normalize stroke2svg stroke2txt
+
+PREFIX ?= /usr/local
+BUILD ?= build
+CC ?= cc
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
+	-I/usr/include/x86_64-linux-gnu
+LDLIBS = -lopenblas -ljson-c -lcsv -lz -lm -lpthread
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_HDR = $(wildcard lib/*.h)
+BINS = $(patsubst filters/%.c,$(BUILD)/bin/%,$(wildcard $(FILTERS:%=filters/%.c)))
+TEST_SRC = $(sort $(wildcard tests/*_test.c))
+TEST_BINS = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC = $(sort $(wildcard bench/*.c))
+BENCH_BINS = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+DEB_PACKAGES = build-essential libopenblas-dev libjson-c-dev libcsv-dev \
+	zlib1g-dev parallel librsvg2-bin python3 python3-numpy
+
+all: $(BINS) $(TEST_BINS)
+
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/libsketch.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/%: filters/%.c $(BUILD)/libsketch.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libsketch.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libsketch.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libsketch.a $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libsketch.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libsketch.a $(LDLIBS)
+
+deps:
+	@sh tests/deps.sh $(DEB_PACKAGES)
+
+demo: deps
+	$(MAKE) all
+	sh pipelines/demo.sh
+
+check: all
+	$(MAKE) BUILD=build-san SAN=1 all
+	sh tests/run.sh $(BUILD) build-san
+
+bench: all $(BENCH_BINS)
+	sh bench/run.sh $(BUILD)
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5
+	cp $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	cp man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	cp man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+
+format:
+	clang-format -i lib/*.[ch] filters/*.c tests/*.c bench/*.c
+
+clean:
+	rm -rf build build-san out
+
+.PHONY: all deps demo check bench install format clean
+.SECONDARY:

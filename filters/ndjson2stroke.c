@@ -1,0 +1,946 @@
+/*
+ * ndjson2stroke: Quick, Draw! ndjson to a stroke(5) stream.
+ *
+ * Each input line is one drawing, in either published form, told apart per
+ * line: raw strokes [[x...],[y...],[t...]] (screen coordinates, t in ms) or
+ * simplified strokes [[x...],[y...]] (0-255).  Points become stroke-3
+ * offsets; the first point's offset is from (0,0), so absolute positions
+ * survive.  Timing is checked and dropped.  Memory is bounded by one line
+ * (at most MAX_LINE bytes).  It does not simplify, scale or normalise: see
+ * rdp-simplify(1) and normalize(1).
+ *
+ * Two parsers give the same result: a hand-written scanner (the default,
+ * about 20 times faster: see bench/README.md) and json-c (-J), kept as an
+ * independent check that tests compare against.
+ */
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "stroke.h"
+#include "util.h"
+
+#define MAX_LINE (64L << 20) /* bytes in one ndjson line */
+#define MAX_COORD 1e6        /* largest |x| or |y| accepted */
+
+struct options {
+	const char *word;    /* -w: keep only this word */
+	const char *country; /* -c: keep only this country code */
+	int recognized;      /* -r: keep only recognized drawings */
+	int skip_bad;        /* -k: skip malformed lines, count them */
+	long limit;          /* -n: stop after this many drawings (0: all) */
+	int json_c;          /* -J: parse with json-c instead of the scanner */
+};
+
+struct input {
+	FILE *f;
+	const char *name;
+	unsigned long line;
+	char *buf;          /* buffered input: bytes [pos, len) are unread */
+	size_t pos, len, cap;
+	int eof;
+};
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: ndjson2stroke [-Jkr] [-c country] [-n count] "
+			"[-w word] [file ...]\n");
+	exit(1);
+}
+
+/* fill: move the unread bytes to the front and read more; grows the
+ * buffer (up to MAX_LINE) when it is full of one partial line. */
+static void fill(struct input *in)
+{
+	size_t got;
+
+	memmove(in->buf, in->buf + in->pos, in->len - in->pos);
+	in->len -= in->pos;
+	in->pos = 0;
+	if (in->len + 1 >= in->cap && in->cap < (size_t)MAX_LINE + 2) {
+		in->cap = in->cap ? in->cap * 2 : 1 << 20;
+		in->buf = xreallocarray(in->buf, in->cap, 1);
+	}
+	got = fread(in->buf + in->len, 1, in->cap - 1 - in->len, in->f);
+	if (got == 0 && ferror(in->f))
+		die("%s: read error:", in->name);
+	in->eof = got == 0;
+	in->len += got;
+}
+
+/* read_line: the next line, NUL-terminated in place without its newline.
+ * Returns its length, -1 at end of input, -2 for a line over MAX_LINE
+ * (skipped). */
+static long read_line(struct input *in, char **line)
+{
+	char *nl;
+	size_t n;
+
+	for (;;) {
+		nl = memchr(in->buf + in->pos, '\n', in->len - in->pos);
+		if (nl || in->eof)
+			break;
+		if (in->len - in->pos > (size_t)MAX_LINE) {
+			do { /* skip the rest of this line */
+				in->pos = in->len;
+				fill(in);
+				nl = memchr(in->buf, '\n', in->len);
+			} while (!nl && !in->eof);
+			in->pos = nl ? (size_t)(nl - in->buf) + 1 : in->len;
+			in->line++;
+			return -2;
+		}
+		fill(in);
+	}
+	if (!nl && in->pos == in->len)
+		return -1;
+	n = nl ? (size_t)(nl - in->buf) - in->pos : in->len - in->pos;
+	*line = in->buf + in->pos;
+	(*line)[n] = '\0';
+	in->pos += n + (nl != NULL);
+	in->line++;
+	return (long)n;
+}
+
+/*
+ * The hand-written scanner.  It accepts exactly RFC 8259 JSON (one object
+ * per line), keeps the fields a drawing needs and skips the rest; it
+ * builds no tree, so a line costs one pass over its bytes.  bench/ndjson
+ * compares it with json-c (-J) and with Python's json module.
+ */
+#define MAX_DEPTH 64
+
+struct scan {
+	const char *p, *start, *end;
+	const char *err;   /* first error, or NULL */
+	char where[64];    /* field the error is in */
+	double *v[3];      /* x, y, t values of the current stroke */
+	size_t vcap[3];
+};
+
+static int scan_fail(struct scan *s, const char *why)
+{
+	if (!s->err)
+		s->err = why;
+	return -1;
+}
+
+static void skip_ws(struct scan *s)
+{
+	while (s->p < s->end &&
+	       (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+static int eat(struct scan *s, char c)
+{
+	skip_ws(s);
+	if (s->p < s->end && *s->p == c) {
+		s->p++;
+		return 0;
+	}
+	return -1;
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		v <<= 4;
+		if (p[i] >= '0' && p[i] <= '9')
+			v |= (unsigned)(p[i] - '0');
+		else if ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')
+			v |= (unsigned)((p[i] | 0x20) - 'a' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* put_utf8: append code point u to dst (cap bytes, NUL kept); *len grows
+ * past cap when it does not fit, which the caller reports. */
+static void put_utf8(char *dst, size_t cap, size_t *len, unsigned u)
+{
+	unsigned char b[4];
+	size_t n, i;
+
+	if (u < 0x80) {
+		b[0] = (unsigned char)u;
+		n = 1;
+	} else if (u < 0x800) {
+		b[0] = (unsigned char)(0xc0 | u >> 6);
+		b[1] = (unsigned char)(0x80 | (u & 0x3f));
+		n = 2;
+	} else if (u < 0x10000) {
+		b[0] = (unsigned char)(0xe0 | u >> 12);
+		b[1] = (unsigned char)(0x80 | (u >> 6 & 0x3f));
+		b[2] = (unsigned char)(0x80 | (u & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (unsigned char)(0xf0 | u >> 18);
+		b[1] = (unsigned char)(0x80 | (u >> 12 & 0x3f));
+		b[2] = (unsigned char)(0x80 | (u >> 6 & 0x3f));
+		b[3] = (unsigned char)(0x80 | (u & 0x3f));
+		n = 4;
+	}
+	for (i = 0; i < n; i++, (*len)++)
+		if (dst && *len < cap)
+			dst[*len] = (char)b[i];
+}
+
+static int scan_escape(struct scan *s, char *dst, size_t cap, size_t *len)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *k;
+	unsigned u, lo;
+
+	if (s->p >= s->end)
+		return scan_fail(s, "unterminated string");
+	if (*s->p != 'u') {
+		k = strchr(from, *s->p);
+		if (!k || !*s->p)
+			return scan_fail(s, "bad escape in string");
+		put_utf8(dst, cap, len, (unsigned char)to[k - from]);
+		s->p++;
+		return 0;
+	}
+	if (s->end - s->p < 5 || hex4(s->p + 1, &u) < 0)
+		return scan_fail(s, "bad \\u escape in string");
+	s->p += 5;
+	if (u >= 0xdc00 && u < 0xe000)
+		return scan_fail(s, "lone low surrogate in string");
+	if (u >= 0xd800 && u < 0xdc00) {
+		if (s->end - s->p < 6 || s->p[0] != '\\' || s->p[1] != 'u' ||
+		    hex4(s->p + 2, &lo) < 0 || lo < 0xdc00 || lo >= 0xe000)
+			return scan_fail(s, "lone high surrogate in string");
+		s->p += 6;
+		u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+	}
+	put_utf8(dst, cap, len, u);
+	return 0;
+}
+
+/* scan_string: a JSON string into dst (cap bytes before the NUL; NULL to
+ * skip).  *len gets the decoded length, which may exceed cap. */
+static int scan_string(struct scan *s, char *dst, size_t cap, size_t *len)
+{
+	unsigned char c;
+
+	*len = 0;
+	if (eat(s, '"') < 0)
+		return scan_fail(s, "expected a string");
+	while (s->p < s->end) {
+		c = (unsigned char)*s->p++;
+		if (c == '"') {
+			if (dst)
+				dst[*len < cap ? *len : cap] = '\0';
+			return 0;
+		}
+		if (c < 0x20)
+			return scan_fail(s, "control character in string");
+		if (c == '\\') {
+			if (scan_escape(s, dst, cap, len) < 0)
+				return -1;
+			continue;
+		}
+		if (dst && *len < cap)
+			dst[*len] = (char)c;
+		(*len)++;
+	}
+	return scan_fail(s, "unterminated string");
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* decimal: m / 10^k correctly rounded to double, as strtod would give, or
+ * -1 when that cannot be decided cheaply.  Below 2^53 and 10^22 both are
+ * exact doubles and one division rounds correctly.  Otherwise m and
+ * 10^k (k <= 27) are exact
+ * in long double, so the quotient is within 2^-64 relative of the truth;
+ * rounding it to double is then correct unless it lies that close to a
+ * midpoint between two doubles. */
+static int decimal(unsigned long long m, int k, double *out)
+{
+	static const long double pow10[] = {
+		1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,
+		1e7L,  1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L,
+		1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
+		1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+	long double r, mid;
+	double d, n;
+
+	if (m < 1ull << 53 && k <= 22) { /* both exact in double */
+		*out = k ? (double)m / (double)pow10[k] : (double)m;
+		return 0;
+	}
+	if (k > 27 || LDBL_MANT_DIG < 64)
+		return -1;
+	r = (long double)m / pow10[k];
+	d = (double)r;
+	if ((long double)d != r) {
+		n = nextafter(d, r > d ? INFINITY : -INFINITY);
+		mid = ((long double)d + n) / 2;
+		if (fabsl(r - mid) <= fabsl(r) * 0x1p-62L)
+			return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+/* scan_number: RFC 8259 number grammar.  The line is NUL-terminated, so
+ * the digit loops stop there.  Up to 19 significant digits without an
+ * exponent go through decimal(); the rest through strtod. */
+static int scan_number(struct scan *s, double *out)
+{
+	const char *p, *q;
+	int neg = 0, digits = 0, decimals = 0, simple = 1;
+	unsigned long long m = 0;
+
+	skip_ws(s);
+	p = s->p;
+	if (*p == '-')
+		neg = 1, p++;
+	if (!is_digit(*p))
+		return scan_fail(s, "expected a number");
+	if (*p == '0')
+		p++, digits++;
+	else
+		for (; is_digit(*p); p++)
+			m = digits++ < 19 ? m * 10 + (unsigned)(*p - '0') : m;
+	if (*p == '.') {
+		if (!is_digit(*++p))
+			return scan_fail(s, "bad number");
+		for (q = p; is_digit(*p); p++)
+			m = digits++ < 19 ? m * 10 + (unsigned)(*p - '0') : m;
+		decimals = (int)(p - q);
+	}
+	if (*p == 'e' || *p == 'E') {
+		simple = 0;
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!is_digit(*p))
+			return scan_fail(s, "bad number");
+		while (is_digit(*p))
+			p++;
+	}
+	if (!simple || digits > 19 || decimal(m, decimals, out) < 0)
+		*out = strtod(s->p, NULL);
+	else if (neg)
+		*out = -*out;
+	s->p = p;
+	return 0;
+}
+
+static int scan_literal(struct scan *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
+		return scan_fail(s, "bad value");
+	s->p += n;
+	return 0;
+}
+
+static int skip_value(struct scan *s, int depth);
+
+/* skip_items: the rest of an array or object after its opening bracket. */
+static int skip_items(struct scan *s, char close, int depth)
+{
+	size_t len;
+
+	if (eat(s, close) == 0)
+		return 0;
+	do {
+		if (close == '}' &&
+		    (scan_string(s, NULL, 0, &len) < 0 || eat(s, ':') < 0))
+			return scan_fail(s, "expected \"key\":");
+		if (skip_value(s, depth + 1) < 0)
+			return -1;
+	} while (eat(s, ',') == 0);
+	return eat(s, close) < 0 ? scan_fail(s, "expected ',' or a closing "
+						"bracket")
+				 : 0;
+}
+
+static int skip_value(struct scan *s, int depth)
+{
+	double v;
+	size_t len;
+
+	if (depth > MAX_DEPTH)
+		return scan_fail(s, "nested too deeply");
+	skip_ws(s);
+	if (s->p >= s->end)
+		return scan_fail(s, "unexpected end of line");
+	switch (*s->p) {
+	case '"':
+		return scan_string(s, NULL, 0, &len);
+	case '{':
+		s->p++;
+		return skip_items(s, '}', depth);
+	case '[':
+		s->p++;
+		return skip_items(s, ']', depth);
+	case 't':
+		return scan_literal(s, "true");
+	case 'f':
+		return scan_literal(s, "false");
+	case 'n':
+		return scan_literal(s, "null");
+	default:
+		return scan_number(s, &v);
+	}
+}
+
+/* scan_list: [n, n, ...] into s->v[k]; returns the count or -1. */
+static long scan_list(struct scan *s, int k)
+{
+	size_t n = 0;
+	double v;
+
+	if (eat(s, '[') < 0)
+		return scan_fail(s, "x, y or t is not a list");
+	if (eat(s, ']') == 0)
+		return 0;
+	do {
+		if (scan_number(s, &v) < 0)
+			return -1;
+		if (n == s->vcap[k]) {
+			if (n >= STROKE_MAX_POINTS)
+				return scan_fail(s, "too many points (limit 100000)");
+			s->vcap[k] = n ? 2 * n : 256;
+			s->v[k] = xreallocarray(s->v[k], s->vcap[k], sizeof(double));
+		}
+		s->v[k][n++] = v;
+	} while (eat(s, ',') == 0);
+	if (eat(s, ']') < 0)
+		return scan_fail(s, "expected ',' or ']' in a list");
+	return (long)n;
+}
+
+/* scan_stroke: [[x...],[y...]] or [[x...],[y...],[t...]] appended to d. */
+static int scan_stroke(struct scan *s, struct drawing *d, int *arity,
+		       double *px, double *py)
+{
+	long n[3] = {0, 0, 0};
+	int k = 0;
+	long i;
+
+	if (eat(s, '[') < 0)
+		return scan_fail(s, "not a list");
+	do {
+		if (k == 3)
+			return scan_fail(s, "not 2 (simplified) or 3 (raw) lists");
+		if ((n[k] = scan_list(s, k)) < 0)
+			return -1;
+		k++;
+	} while (eat(s, ',') == 0);
+	if (eat(s, ']') < 0)
+		return scan_fail(s, "expected ',' or ']' after a list");
+	if (k < 2)
+		return scan_fail(s, "not 2 (simplified) or 3 (raw) lists");
+	if (*arity && k != *arity)
+		return scan_fail(s, "mixes raw and simplified strokes");
+	*arity = k;
+	if (n[0] != n[1] || (k == 3 && n[0] != n[2]))
+		return scan_fail(s, "x, y and t lists differ in length");
+	if (n[0] == 0)
+		return scan_fail(s, "empty stroke");
+	for (i = 0; i < n[0]; i++) {
+		if (!isfinite(s->v[0][i]) || fabs(s->v[0][i]) > MAX_COORD ||
+		    !isfinite(s->v[1][i]) || fabs(s->v[1][i]) > MAX_COORD)
+			return scan_fail(s, "coordinate is not a number within 1e6");
+		if (drawing_push(d, (float)(s->v[0][i] - *px),
+				 (float)(s->v[1][i] - *py), i + 1 == n[0]) < 0)
+			return scan_fail(s, "too many points (limit 100000)");
+		*px = s->v[0][i];
+		*py = s->v[1][i];
+	}
+	return 0;
+}
+
+static int scan_drawing(struct scan *s, struct drawing *d)
+{
+	double px = 0, py = 0;
+	int arity = 0, k = 0;
+
+	d->n = 0;
+	if (eat(s, '[') < 0)
+		return scan_fail(s, "not a list of strokes");
+	if (eat(s, ']') == 0)
+		return scan_fail(s, "empty drawing (no strokes)");
+	do {
+		k++;
+		if (scan_stroke(s, d, &arity, &px, &py) < 0) {
+			snprintf(s->where, sizeof s->where, "drawing: stroke %d", k);
+			return -1;
+		}
+	} while (eat(s, ',') == 0);
+	if (eat(s, ']') < 0)
+		return scan_fail(s, "expected ',' or ']' after a stroke");
+	return 0;
+}
+
+/* scan_text: a string field, or an integer (key_id is sometimes one);
+ * null is "missing" when the field is required, else empty. */
+static int scan_text(struct scan *s, char *dst, int required)
+{
+	const char *p;
+	size_t len;
+	double v;
+
+	skip_ws(s);
+	dst[0] = '\0';
+	if (s->p < s->end && *s->p != '"') {
+		p = s->p;
+		if (*p == 'n') {
+			if (scan_literal(s, "null") < 0)
+				return -1;
+			return required ? scan_fail(s, "missing field") : 0;
+		}
+		if (scan_number(s, &v) < 0)
+			return scan_fail(s, "field is not a string");
+		len = (size_t)(s->p - p);
+		if (memchr(p, '.', len) || memchr(p, 'e', len) ||
+		    memchr(p, 'E', len))
+			return scan_fail(s, "field is not a string");
+		if (len > STROKE_MAX_TEXT)
+			return scan_fail(s, "field longer than 255 bytes");
+		memcpy(dst, p, len);
+		dst[len] = '\0';
+		return 0;
+	}
+	if (scan_string(s, dst, STROKE_MAX_TEXT, &len) < 0)
+		return -1;
+	if (memchr(dst, '\0', len < STROKE_MAX_TEXT ? len : STROKE_MAX_TEXT))
+		return scan_fail(s, "NUL in string");
+	return len > STROKE_MAX_TEXT ? scan_fail(s, "field longer than 255 bytes")
+				     : 0;
+}
+
+static int scan_bool(struct scan *s, int *out)
+{
+	skip_ws(s);
+	if (s->p < s->end && *s->p == 't') {
+		*out = RECOGNIZED_YES;
+		return scan_literal(s, "true");
+	}
+	if (s->p < s->end && *s->p == 'f') {
+		*out = RECOGNIZED_NO;
+		return scan_literal(s, "false");
+	}
+	if (s->p < s->end && *s->p == 'n') {
+		*out = RECOGNIZED_UNKNOWN;
+		return scan_literal(s, "null");
+	}
+	return scan_fail(s, "not true or false");
+}
+
+/* scan_field: the value of one key of the top-level object. */
+static int scan_field(struct scan *s, const char *key, struct drawing *d,
+		      unsigned *seen)
+{
+	static const char *const keys[] = {"key_id", "word", "countrycode",
+					   "recognized", "drawing"};
+	int k;
+
+	for (k = 0; k < 5 && strcmp(key, keys[k]) != 0; k++)
+		;
+	if (k == 5)
+		return skip_value(s, 1);
+	*seen |= 1u << k;
+	snprintf(s->where, sizeof s->where, "%s", keys[k]);
+	switch (k) {
+	case 0:
+		return scan_text(s, d->key_id, 1);
+	case 1:
+		return scan_text(s, d->word, 1);
+	case 2:
+		if (scan_text(s, d->country, 0) < 0)
+			return -1;
+		return d->country[0] && strlen(d->country) != 2
+			       ? scan_fail(s, "not two characters")
+			       : 0;
+	case 3:
+		return scan_bool(s, &d->recognized);
+	default:
+		return scan_drawing(s, d);
+	}
+}
+
+/* scan_line: one ndjson line (line[len] must be NUL) into d. */
+static const char *scan_line(struct scan *s, const char *line, long len,
+			     struct drawing *d)
+{
+	char key[32];
+	unsigned seen = 0;
+	size_t klen;
+
+	s->p = s->start = line;
+	s->end = line + len;
+	s->err = NULL;
+	s->where[0] = '\0';
+	if (eat(s, '{') < 0)
+		return scan_fail(s, "line is not a JSON object"), s->err;
+	if (eat(s, '}') < 0) {
+		do {
+			s->where[0] = '\0';
+			if (scan_string(s, key, sizeof key - 1, &klen) < 0 ||
+			    eat(s, ':') < 0) {
+				scan_fail(s, "expected \"key\":");
+				return s->err;
+			}
+			if (klen >= sizeof key - 1)
+				key[0] = '\0';
+			if (scan_field(s, key, d, &seen) < 0)
+				return s->err;
+		} while (eat(s, ',') == 0);
+		s->where[0] = '\0';
+		if (eat(s, '}') < 0)
+			return scan_fail(s, "expected ',' or '}'"), s->err;
+	}
+	skip_ws(s);
+	if (s->p != s->end)
+		return scan_fail(s, "trailing text after the JSON object"), s->err;
+	if ((seen & 3) != 3 || !(seen & 16)) {
+		strcpy(s->where, !(seen & 1) ? "key_id" : !(seen & 2) ? "word" : "drawing");
+		return "missing field";
+	}
+	return NULL;
+}
+
+/* The json-c parser (-J). */
+
+static const char *get_text(json_object *o, const char *key, char *dst,
+			    int required)
+{
+	json_object *v;
+	const char *s;
+	size_t len;
+
+	dst[0] = '\0';
+	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+		return required ? "missing field" : NULL;
+	if (json_object_is_type(v, json_type_int))
+		s = json_object_get_string(v);
+	else if (json_object_is_type(v, json_type_string))
+		s = json_object_get_string(v);
+	else
+		return "field is not a string";
+	len = strlen(s);
+	if (len > STROKE_MAX_TEXT)
+		return "field longer than 255 bytes";
+	memcpy(dst, s, len + 1);
+	return NULL;
+}
+
+static const char *get_meta(json_object *o, struct drawing *d, char *where)
+{
+	json_object *v;
+	const char *why;
+
+	if ((why = get_text(o, "key_id", d->key_id, 1)))
+		return strcpy(where, "key_id"), why;
+	if ((why = get_text(o, "word", d->word, 1)))
+		return strcpy(where, "word"), why;
+	if ((why = get_text(o, "countrycode", d->country, 0)))
+		return strcpy(where, "countrycode"), why;
+	if (d->country[0] && strlen(d->country) != 2)
+		return strcpy(where, "countrycode"), "not two characters";
+	d->recognized = RECOGNIZED_UNKNOWN;
+	if (json_object_object_get_ex(o, "recognized", &v) &&
+	    !json_object_is_type(v, json_type_null)) {
+		if (!json_object_is_type(v, json_type_boolean))
+			return strcpy(where, "recognized"), "not true or false";
+		d->recognized = json_object_get_boolean(v) ? RECOGNIZED_YES
+							   : RECOGNIZED_NO;
+	}
+	return NULL;
+}
+
+static int number(json_object *v, double *out)
+{
+	if (!json_object_is_type(v, json_type_int) &&
+	    !json_object_is_type(v, json_type_double))
+		return -1;
+	*out = json_object_get_double(v);
+	return isfinite(*out) && fabs(*out) <= MAX_COORD ? 0 : -1;
+}
+
+/* One stroke [[x...],[y...]] or [[x...],[y...],[t...]]; *arity is set by
+ * the first stroke and must hold for the rest. */
+static const char *add_stroke(json_object *s, struct drawing *d, int *arity,
+			      double *px, double *py)
+{
+	json_object *xs, *ys, *ts = NULL;
+	size_t n, i, k;
+	double x, y, t;
+
+	if (!json_object_is_type(s, json_type_array))
+		return "not a list";
+	k = json_object_array_length(s);
+	if (k != 2 && k != 3)
+		return "not 2 (simplified) or 3 (raw) lists";
+	if (*arity && (int)k != *arity)
+		return "mixes raw and simplified strokes";
+	*arity = (int)k;
+	xs = json_object_array_get_idx(s, 0);
+	ys = json_object_array_get_idx(s, 1);
+	if (k == 3)
+		ts = json_object_array_get_idx(s, 2);
+	if (!json_object_is_type(xs, json_type_array) ||
+	    !json_object_is_type(ys, json_type_array) ||
+	    (ts && !json_object_is_type(ts, json_type_array)))
+		return "x, y or t is not a list";
+	n = json_object_array_length(xs);
+	if (n != json_object_array_length(ys) ||
+	    (ts && n != json_object_array_length(ts)))
+		return "x, y and t lists differ in length";
+	if (n == 0)
+		return "empty stroke";
+	for (i = 0; i < n; i++) {
+		if (number(json_object_array_get_idx(xs, i), &x) < 0 ||
+		    number(json_object_array_get_idx(ys, i), &y) < 0)
+			return "coordinate is not a number within 1e6";
+		if (ts && (!json_object_is_type(json_object_array_get_idx(ts, i), json_type_int) &&
+			   !json_object_is_type(json_object_array_get_idx(ts, i), json_type_double)))
+			return "time is not a number";
+		(void)t;
+		if (drawing_push(d, (float)(x - *px), (float)(y - *py), i + 1 == n) < 0)
+			return "too many points (limit 100000)";
+		*px = x;
+		*py = y;
+	}
+	return NULL;
+}
+
+static const char *get_drawing(json_object *o, struct drawing *d, char *where)
+{
+	json_object *strokes;
+	double px = 0, py = 0;
+	size_t i, n;
+	int arity = 0;
+	const char *why;
+
+	strcpy(where, "drawing");
+	if (!json_object_object_get_ex(o, "drawing", &strokes))
+		return "missing field";
+	if (!json_object_is_type(strokes, json_type_array))
+		return "not a list of strokes";
+	n = json_object_array_length(strokes);
+	if (n == 0)
+		return "empty drawing (no strokes)";
+	for (i = 0; i < n; i++) {
+		why = add_stroke(json_object_array_get_idx(strokes, i), d, &arity,
+				 &px, &py);
+		if (why) {
+			snprintf(where, 64, "drawing: stroke %zu", i + 1);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+static int wanted(const struct drawing *d, const struct options *o)
+{
+	if (o->word && strcmp(d->word, o->word) != 0)
+		return 0;
+	if (o->country && strcmp(d->country, o->country) != 0)
+		return 0;
+	if (o->recognized && d->recognized != RECOGNIZED_YES)
+		return 0;
+	return 1;
+}
+
+/* convert_line: parse one line into d.  NULL on success, else the reason
+ * (where names the field). */
+static const char *convert_line(json_tokener *tok, const char *line, long len,
+				struct drawing *d, char *where)
+{
+	json_object *o;
+	const char *why;
+
+	where[0] = '\0';
+	json_tokener_reset(tok);
+	o = json_tokener_parse_ex(tok, line, (int)len);
+	if (!o) {
+		strcpy(where, "JSON");
+		return json_tokener_error_desc(json_tokener_get_error(tok));
+	}
+	if (json_tokener_get_parse_end(tok) != (size_t)len &&
+	    strspn(line + json_tokener_get_parse_end(tok), " \t\r") !=
+		    len - json_tokener_get_parse_end(tok))
+		why = "trailing text after the JSON object";
+	else if (!json_object_is_type(o, json_type_object))
+		why = "line is not a JSON object";
+	else if (!(why = get_meta(o, d, where)))
+		why = get_drawing(o, d, where);
+	json_object_put(o);
+	return why;
+}
+
+struct counts {
+	long written; /* drawings written */
+	long bad;     /* malformed lines skipped under -k */
+};
+
+struct parser {
+	struct scan scan;  /* the scanner's state and buffers */
+	json_tokener *tok; /* json-c, when -J */
+};
+
+/* parse: one line into d; NULL, or the reason with where/col filled. */
+static const char *parse(struct parser *ps, const char *line, long len,
+			 struct drawing *d, char *where, long *col)
+{
+	const char *why;
+
+	*col = 0;
+	if (ps->tok)
+		return convert_line(ps->tok, line, len, d, where);
+	why = scan_line(&ps->scan, line, len, d);
+	if (why) {
+		strcpy(where, ps->scan.where);
+		*col = ps->scan.p - line + 1;
+	}
+	return why;
+}
+
+static const char *next(struct input *in, struct parser *ps,
+			struct drawing *d, char *where, long *col)
+{
+	char *line;
+	long len;
+
+	where[0] = '\0';
+	*col = 0;
+	drawing_clear(d);
+	len = read_line(in, &line);
+	if (len == -1)
+		return NULL;
+	if (len == -2)
+		return "line longer than 64 MiB";
+	if (strspn(line, " \t\r") == (size_t)len)
+		return "empty line";
+	return parse(ps, line, len, d, where, col);
+}
+
+static void report(const struct input *in, const char *where, long col,
+		   const char *why)
+{
+	char at[32] = "";
+
+	if (col)
+		snprintf(at, sizeof at, " col %ld:", col);
+	warnmsg("%s:line %lu:%s %s%s%s", in->name, in->line, at, where,
+		where[0] ? ": " : "", why);
+}
+
+static int convert(struct input *in, struct parser *ps,
+		   const struct options *o, struct counts *n)
+{
+	struct drawing d;
+	char where[64];
+	const char *why;
+	unsigned long before;
+	long col;
+	int rc = 0;
+
+	drawing_init(&d);
+	while (o->limit == 0 || n->written < o->limit) {
+		before = in->line;
+		why = next(in, ps, &d, where, &col);
+		if (in->line == before)
+			break;
+		if (why && !o->skip_bad) {
+			report(in, where, col, why);
+			rc = -1;
+			break;
+		}
+		if (why)
+			n->bad++;
+		else if (wanted(&d, o)) {
+			stroke_write(stdout, &d);
+			n->written++;
+		}
+	}
+	drawing_free(&d);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {NULL, NULL, 0, 0, 0, 0};
+	struct counts n = {0, 0};
+	struct input in;
+	struct parser ps;
+	struct stroke_header h = stroke_header_plain();
+	int c, i, status = 0;
+
+	util_init(argv[0]);
+	while ((c = getopt(argc, argv, "Jc:kn:rw:")) != -1) {
+		switch (c) {
+		case 'J':
+			o.json_c = 1;
+			break;
+		case 'c':
+			o.country = optarg;
+			break;
+		case 'k':
+			o.skip_bad = 1;
+			break;
+		case 'n':
+			o.limit = parse_long(c, optarg, 1, 1L << 40);
+			break;
+		case 'r':
+			o.recognized = 1;
+			break;
+		case 'w':
+			o.word = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	memset(&in, 0, sizeof in);
+	memset(&ps, 0, sizeof ps);
+	if (o.json_c) {
+		ps.tok = json_tokener_new_ex(MAX_DEPTH);
+		if (!ps.tok)
+			die("out of memory");
+		json_tokener_set_flags(ps.tok, JSON_TOKENER_STRICT);
+	}
+	stroke_write_header(stdout, &h);
+	for (i = optind; !status && (i < argc || i == optind); i++) {
+		in.name = i < argc && strcmp(argv[i], "-") ? argv[i] : "<stdin>";
+		in.f = i < argc ? xfopen(argv[i], "r") : stdin;
+		in.line = in.pos = in.len = 0;
+		in.eof = 0;
+		status = convert(&in, &ps, &o, &n) < 0;
+		xfclose(in.f);
+		if (o.limit && n.written >= o.limit)
+			break;
+	}
+	free(in.buf);
+	free(ps.scan.v[0]);
+	free(ps.scan.v[1]);
+	free(ps.scan.v[2]);
+	if (ps.tok)
+		json_tokener_free(ps.tok);
+	if (n.bad)
+		warnmsg("skipped %ld malformed line%s", n.bad,
+			n.bad == 1 ? "" : "s");
+	return out_finish(status);
+}

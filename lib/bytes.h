@@ -1,0 +1,64 @@
+/*
+ * bytes.h: explicit little-endian encoding of integers and IEEE-754 floats,
+ * so that no file format depends on the host's byte order or struct layout.
+ */
+#ifndef SKETCHRNN_BYTES_H
+#define SKETCHRNN_BYTES_H
+
+#include <stdint.h>
+#include <string.h>
+
+static inline void put_u16(unsigned char *b, uint16_t v)
+{
+	b[0] = v & 0xff;
+	b[1] = v >> 8;
+}
+
+static inline void put_u32(unsigned char *b, uint32_t v)
+{
+	b[0] = v & 0xff;
+	b[1] = (v >> 8) & 0xff;
+	b[2] = (v >> 16) & 0xff;
+	b[3] = v >> 24;
+}
+
+static inline void put_u64(unsigned char *b, uint64_t v)
+{
+	put_u32(b, (uint32_t)v);
+	put_u32(b + 4, (uint32_t)(v >> 32));
+}
+
+static inline void put_f32(unsigned char *b, float f)
+{
+	uint32_t v;
+
+	memcpy(&v, &f, 4);
+	put_u32(b, v);
+}
+
+static inline uint16_t get_u16(const unsigned char *b)
+{
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+
+static inline uint32_t get_u32(const unsigned char *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
+}
+
+static inline uint64_t get_u64(const unsigned char *b)
+{
+	return (uint64_t)get_u32(b) | (uint64_t)get_u32(b + 4) << 32;
+}
+
+static inline float get_f32(const unsigned char *b)
+{
+	uint32_t v = get_u32(b);
+	float f;
+
+	memcpy(&f, &v, 4);
+	return f;
+}
+
+#endif

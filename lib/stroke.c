@@ -1,0 +1,383 @@
+/*
+ * stroke.c: read and write stroke(5) streams.  Validation lives here once,
+ * so every filter rejects the same bad input with the same message.
+ * It does not interpret the points (no absolute positions, no scaling).
+ */
+#include "stroke.h"
+
+#include <math.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "util.h"
+
+#define POINT_SIZE 9
+
+static unsigned long long bytes_out; /* bytes written to stdout */
+
+void drawing_init(struct drawing *d)
+{
+	memset(d, 0, sizeof *d);
+	d->recognized = RECOGNIZED_UNKNOWN;
+}
+
+void drawing_free(struct drawing *d)
+{
+	free(d->p);
+	drawing_init(d);
+}
+
+void drawing_clear(struct drawing *d)
+{
+	d->key_id[0] = d->word[0] = d->country[0] = '\0';
+	d->recognized = RECOGNIZED_UNKNOWN;
+	d->n = 0;
+}
+
+static void drawing_reserve(struct drawing *d, size_t n)
+{
+	size_t cap = d->cap ? d->cap : 64;
+
+	if (n <= d->cap)
+		return;
+	while (cap < n)
+		cap *= 2;
+	d->p = xreallocarray(d->p, cap, sizeof *d->p);
+	d->cap = cap;
+}
+
+int drawing_push(struct drawing *d, float dx, float dy, int pen)
+{
+	if (d->n >= STROKE_MAX_POINTS)
+		return -1;
+	drawing_reserve(d, d->n + 1);
+	d->p[d->n].dx = dx;
+	d->p[d->n].dy = dy;
+	d->p[d->n].pen = (unsigned char)pen;
+	d->n++;
+	return 0;
+}
+
+void drawing_copy(struct drawing *dst, const struct drawing *src)
+{
+	struct stroke_point *p = dst->p;
+	size_t cap = dst->cap;
+
+	*dst = *src;
+	dst->p = p;
+	dst->cap = cap;
+	dst->n = 0;
+	drawing_reserve(dst, src->n);
+	if (src->n)
+		memcpy(dst->p, src->p, src->n * sizeof *src->p);
+	dst->n = src->n;
+}
+
+static int text_ok(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int country_ok(const char *c)
+{
+	if (c[0] == '\0')
+		return c[1] == '\0';
+	return c[0] > 0x20 && c[0] < 0x7f && c[1] > 0x20 && c[1] < 0x7f &&
+	       c[2] == '\0';
+}
+
+const char *drawing_check(const struct drawing *d)
+{
+	size_t i;
+
+	if (!text_ok(d->key_id))
+		return "key_id holds a control character";
+	if (!text_ok(d->word))
+		return "word holds a control character";
+	if (!country_ok(d->country))
+		return "country code is not two printable characters";
+	if (d->recognized < 0 || d->recognized > RECOGNIZED_UNKNOWN)
+		return "recognized flag is not 0, 1 or 2";
+	if (d->n == 0)
+		return "empty drawing (no points)";
+	if (d->n > STROKE_MAX_POINTS)
+		return "too many points";
+	for (i = 0; i < d->n; i++) {
+		if (!isfinite(d->p[i].dx) || !isfinite(d->p[i].dy))
+			return "offset is not a finite number";
+		if (fabsf(d->p[i].dx) > STROKE_MAX_ABS ||
+		    fabsf(d->p[i].dy) > STROKE_MAX_ABS)
+			return "offset is absurdly large";
+		if (d->p[i].pen > 1)
+			return "pen is not 0 or 1";
+	}
+	return NULL;
+}
+
+const char *header_check(const struct stroke_header *h)
+{
+	if (h->version != STROKE_VERSION)
+		return "unsupported version";
+	if (h->flags & ~STROKE_KNOWN_FLAGS)
+		return "unknown flags";
+	if (!isfinite(h->scale) || h->scale <= 0 || h->scale > STROKE_MAX_SCALE)
+		return "scale factor is not a positive finite number";
+	if (!(h->flags & STROKE_FLAG_NORMALIZED) && h->scale != 1.0f)
+		return "scale factor is not 1 in an unnormalised stream";
+	return NULL;
+}
+
+struct stroke_header stroke_header_plain(void)
+{
+	struct stroke_header h = {STROKE_VERSION, 0, 1.0f};
+
+	return h;
+}
+
+/* Fill b with n bytes; 1 on success, 0 on a clean EOF before any byte,
+ * -1 on a short read or an I/O error. */
+static int read_full(FILE *f, unsigned char *b, size_t n)
+{
+	size_t got = fread(b, 1, n, f);
+
+	if (got == n)
+		return 1;
+	return got == 0 && !ferror(f) ? 0 : -1;
+}
+
+/* Parse the 11 header bytes after the first one. */
+static int header_rest(struct stroke_reader *r, struct stroke_header *h)
+{
+	unsigned char b[STROKE_HEADER_SIZE - 1];
+	const char *why;
+
+	if (read_full(r->f, b, sizeof b) != 1) {
+		warnmsg("%s: truncated stream header%s", r->name,
+			ferror(r->f) ? " (read error)" : "");
+		return -1;
+	}
+	if (memcmp(b, STROKE_MAGIC + 1, 3) != 0) {
+		warnmsg("%s: not a stroke stream (bad magic)", r->name);
+		return -1;
+	}
+	h->version = get_u16(b + 3);
+	h->flags = get_u16(b + 5);
+	h->scale = get_f32(b + 7);
+	why = header_check(h);
+	if (why) {
+		warnmsg("%s: stream header: %s (version %u, flags %#x, scale %g)",
+			r->name, why, h->version, h->flags, (double)h->scale);
+		return -1;
+	}
+	return 0;
+}
+
+int stroke_open(struct stroke_reader *r, FILE *f, const char *name)
+{
+	int c;
+
+	r->f = f;
+	r->name = name;
+	r->record = 0;
+	c = getc(f);
+	if (c == EOF) {
+		warnmsg("%s: empty input (no stroke stream header)", name);
+		return -1;
+	}
+	if (c != STROKE_MAGIC[0]) {
+		warnmsg("%s: not a stroke stream (bad magic)", name);
+		return -1;
+	}
+	return header_rest(r, &r->h);
+}
+
+static int fail(struct stroke_reader *r, const char *what)
+{
+	warnmsg("%s:record %lu: %s", r->name, r->record + 1, what);
+	return -1;
+}
+
+static int read_text(struct stroke_reader *r, char *dst)
+{
+	unsigned char len;
+
+	if (read_full(r->f, &len, 1) != 1 ||
+	    (len && read_full(r->f, (unsigned char *)dst, len) != 1))
+		return -1;
+	dst[len] = '\0';
+	if (memchr(dst, '\0', len))
+		return -1;
+	return 0;
+}
+
+static int read_points(struct stroke_reader *r, struct drawing *d, size_t n)
+{
+	unsigned char b[POINT_SIZE * 256];
+	size_t i, k, chunk;
+
+	drawing_reserve(d, n);
+	for (i = 0; i < n; i += chunk) {
+		chunk = n - i < 256 ? n - i : 256;
+		if (read_full(r->f, b, chunk * POINT_SIZE) != 1)
+			return fail(r, "truncated record (points)");
+		for (k = 0; k < chunk; k++) {
+			d->p[i + k].dx = get_f32(b + k * POINT_SIZE);
+			d->p[i + k].dy = get_f32(b + k * POINT_SIZE + 4);
+			if (b[k * POINT_SIZE + 8] > 1)
+				return fail(r, "pen is not 0 or 1");
+			d->p[i + k].pen = b[k * POINT_SIZE + 8];
+		}
+	}
+	d->n = n;
+	return 0;
+}
+
+/* A second header in the middle of a stream: accepted when it equals the
+ * first, so that "cat a b" of two streams reads as one. */
+static int header_again(struct stroke_reader *r)
+{
+	struct stroke_header h;
+
+	if (header_rest(r, &h) < 0)
+		return -1;
+	if (h.flags != r->h.flags || h.scale != r->h.scale)
+		return fail(r, "concatenated stream has a different scale factor "
+			       "or flags");
+	return 0;
+}
+
+static int read_record(struct stroke_reader *r, struct drawing *d)
+{
+	unsigned char b[7];
+	uint32_t n;
+	const char *why;
+
+	drawing_clear(d);
+	if (read_text(r, d->key_id) < 0)
+		return fail(r, "truncated record or NUL in key_id");
+	if (read_text(r, d->word) < 0)
+		return fail(r, "truncated record or NUL in word");
+	if (read_full(r->f, b, sizeof b) != 1)
+		return fail(r, "truncated record (header)");
+	d->country[0] = (char)b[0];
+	d->country[1] = (char)b[1];
+	d->country[2] = '\0';
+	if (b[0] == 0 && b[1] != 0)
+		return fail(r, "country code is not two printable characters");
+	d->recognized = b[2];
+	n = get_u32(b + 3);
+	if (n == 0)
+		return fail(r, "empty drawing (no points)");
+	if (n > STROKE_MAX_POINTS)
+		return fail(r, "absurd point count (limit 100000)");
+	if (read_points(r, d, n) < 0)
+		return -1;
+	why = drawing_check(d);
+	if (why)
+		return fail(r, why);
+	return 0;
+}
+
+int stroke_read(struct stroke_reader *r, struct drawing *d)
+{
+	int c;
+
+	for (;;) {
+		c = getc(r->f);
+		if (c == EOF) {
+			if (ferror(r->f))
+				return fail(r, "read error");
+			return 0;
+		}
+		if (c == STROKE_RECORD_TAG)
+			break;
+		if (c == STROKE_ABORT_TAG)
+			return fail(r, "stream aborted: the program writing it "
+				       "failed");
+		if (c != STROKE_MAGIC[0])
+			return fail(r, "bad record tag (corrupt stream)");
+		if (header_again(r) < 0)
+			return -1;
+	}
+	if (read_record(r, d) < 0)
+		return -1;
+	r->record++;
+	return 1;
+}
+
+static void stroke_fail(void)
+{
+	if (bytes_out <= __fpending(stdout)) {
+		__fpurge(stdout);
+		return;
+	}
+	putc(STROKE_ABORT_TAG, stdout);
+	fflush(stdout);
+}
+
+static void count_out(FILE *f, size_t n)
+{
+	if (f == stdout)
+		bytes_out += n;
+}
+
+void stroke_write_header(FILE *f, const struct stroke_header *h)
+{
+	unsigned char b[STROKE_HEADER_SIZE];
+	const char *why = header_check(h);
+
+	if (why)
+		die("refusing to write a bad stream header: %s", why);
+	memcpy(b, STROKE_MAGIC, 4);
+	put_u16(b + 4, (uint16_t)h->version);
+	put_u16(b + 6, (uint16_t)h->flags);
+	put_f32(b + 8, h->scale);
+	if (f == stdout)
+		out_fail_hook = stroke_fail;
+	fwrite(b, 1, sizeof b, f);
+	count_out(f, sizeof b);
+	out_check(f);
+}
+
+static void write_text(FILE *f, const char *s)
+{
+	size_t len = strlen(s);
+
+	putc((int)len, f);
+	fwrite(s, 1, len, f);
+}
+
+void stroke_write(FILE *f, const struct drawing *d)
+{
+	unsigned char b[POINT_SIZE * 256];
+	const char *why = drawing_check(d);
+	size_t i, k, chunk;
+
+	if (why)
+		die("refusing to write drawing '%s': %s", d->key_id, why);
+	putc(STROKE_RECORD_TAG, f);
+	write_text(f, d->key_id);
+	write_text(f, d->word);
+	b[0] = (unsigned char)d->country[0];
+	b[1] = (unsigned char)(d->country[0] ? d->country[1] : 0);
+	b[2] = (unsigned char)d->recognized;
+	put_u32(b + 3, (uint32_t)d->n);
+	fwrite(b, 1, 7, f);
+	for (i = 0; i < d->n; i += chunk) {
+		chunk = d->n - i < 256 ? d->n - i : 256;
+		for (k = 0; k < chunk; k++) {
+			put_f32(b + k * POINT_SIZE, d->p[i + k].dx);
+			put_f32(b + k * POINT_SIZE + 4, d->p[i + k].dy);
+			b[k * POINT_SIZE + 8] = d->p[i + k].pen;
+		}
+		fwrite(b, 1, chunk * POINT_SIZE, f);
+	}
+	count_out(f, 1 + 2 + strlen(d->key_id) + strlen(d->word) + 7 +
+			     d->n * POINT_SIZE);
+	out_check(f);
+}

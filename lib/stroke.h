@@ -1,0 +1,99 @@
+/*
+ * stroke.h: the stroke stream format (stroke(5)), one reader and one writer
+ * used by every filter from ndjson2stroke to stroke2svg.
+ *
+ * A stream is a 12-byte header followed by drawing records back to back.
+ * Each record holds the Quick, Draw! metadata and the points as stroke-3
+ * offsets (dx, dy, pen lifted after this point).  Every field is validated
+ * on read and on write; limits are the STROKE_MAX_* constants below.
+ *
+ * Ownership: drawing_init() / drawing_free() pair; the points array belongs
+ * to the drawing.  A stroke_reader borrows its FILE and name.
+ */
+#ifndef SKETCHRNN_STROKE_H
+#define SKETCHRNN_STROKE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define STROKE_MAGIC "STRK"
+#define STROKE_VERSION 1
+#define STROKE_HEADER_SIZE 12
+#define STROKE_RECORD_TAG 'D'
+#define STROKE_ABORT_TAG 'X' /* a writer failed after output had left */
+
+#define STROKE_FLAG_NORMALIZED 1u
+#define STROKE_KNOWN_FLAGS STROKE_FLAG_NORMALIZED
+
+#define STROKE_MAX_POINTS 100000 /* points in one drawing */
+#define STROKE_MAX_TEXT 255      /* bytes of key_id or word */
+#define STROKE_MAX_ABS 1e7f      /* largest |dx| or |dy| */
+#define STROKE_MAX_SCALE 1e6f    /* largest scale factor */
+
+enum { RECOGNIZED_NO = 0, RECOGNIZED_YES = 1, RECOGNIZED_UNKNOWN = 2 };
+
+struct stroke_header {
+	unsigned version; /* STROKE_VERSION */
+	unsigned flags;   /* STROKE_FLAG_* */
+	float scale;      /* offsets were divided by this; 1 if not normalised */
+};
+
+struct stroke_point {
+	float dx, dy;      /* offset from the previous point (first: from 0,0) */
+	unsigned char pen; /* 1: the pen lifts after this point */
+};
+
+struct drawing {
+	char key_id[STROKE_MAX_TEXT + 1]; /* NUL-terminated, may be empty */
+	char word[STROKE_MAX_TEXT + 1];
+	char country[3]; /* two letters, or "" when unknown */
+	int recognized;  /* RECOGNIZED_* */
+	size_t n, cap;   /* points used / allocated */
+	struct stroke_point *p;
+};
+
+struct stroke_reader {
+	FILE *f;
+	const char *name;     /* file name for messages */
+	unsigned long record; /* records read so far */
+	struct stroke_header h;
+};
+
+void drawing_init(struct drawing *d);
+void drawing_free(struct drawing *d);
+/* drawing_clear: drop the points and metadata, keep the allocation. */
+void drawing_clear(struct drawing *d);
+/* drawing_push: append a point; returns -1 (nothing added) past
+ * STROKE_MAX_POINTS. */
+int drawing_push(struct drawing *d, float dx, float dy, int pen);
+/* drawing_copy: deep copy src into an initialised dst. */
+void drawing_copy(struct drawing *dst, const struct drawing *src);
+/* drawing_check: NULL if every field is within stroke(5) limits, else a
+ * static message saying what is wrong. */
+const char *drawing_check(const struct drawing *d);
+/* header_check: the same for a stream header. */
+const char *header_check(const struct stroke_header *h);
+
+/* stroke_header_plain: a version-1 header for unnormalised offsets. */
+struct stroke_header stroke_header_plain(void);
+
+/* stroke_open: start reading a stream: reads and checks the header.
+ * Returns 0, or -1 after printing "prog: name: what" to stderr. */
+int stroke_open(struct stroke_reader *r, FILE *f, const char *name);
+/* stroke_read: read the next record into d (its old contents are replaced).
+ * Returns 1 for a record, 0 at a clean end of stream, -1 after printing
+ * "prog: name:record N: what" to stderr.  A second stream header between
+ * records (concatenated streams) is accepted when it equals the first. */
+int stroke_read(struct stroke_reader *r, struct drawing *d);
+
+/* stroke_write_header / stroke_write: encode to f; a drawing or header that
+ * fails its check is a programming error and ends the program with a
+ * message naming the key_id.  Write errors on stdout end the program.
+ * Writing a header to stdout sets out_fail_hook: if the program then fails,
+ * output still in the stdout buffer is discarded when none has left yet,
+ * else the abort tag is appended so that no reader takes the stream for a
+ * complete one. */
+void stroke_write_header(FILE *f, const struct stroke_header *h);
+void stroke_write(FILE *f, const struct drawing *d);
+
+#endif

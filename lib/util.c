@@ -1,0 +1,174 @@
+/*
+ * util.c: error reporting, checked allocation and stdout shutdown.
+ * See util.h for the contracts.
+ */
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *progname = "sketchrnn";
+void (*out_fail_hook)(void);
+static char out_buf[1 << 20];
+
+void util_init(const char *argv0)
+{
+	const char *slash;
+
+	if (argv0 && *argv0) {
+		slash = strrchr(argv0, '/');
+		progname = slash ? slash + 1 : argv0;
+	}
+	signal(SIGPIPE, SIG_DFL);
+	setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
+}
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	int saved = errno;
+	size_t len = strlen(fmt);
+
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	if (len > 0 && fmt[len - 1] == ':')
+		fprintf(stderr, " %s", strerror(saved));
+	fputc('\n', stderr);
+}
+
+void warnmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(out_finish(1));
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		die("out of memory allocating %zu bytes", n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		die("out of memory allocating %zu x %zu bytes", n, size);
+	return p;
+}
+
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		die("allocation of %zu x %zu bytes overflows", n, size);
+	p = realloc(p, n * size > 0 ? n * size : 1);
+	if (!p)
+		die("out of memory allocating %zu x %zu bytes", n, size);
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+FILE *xfopen(const char *path, const char *mode)
+{
+	FILE *f;
+
+	if (strcmp(path, "-") == 0)
+		return mode[0] == 'r' ? stdin : stdout;
+	f = fopen(path, mode);
+	if (!f)
+		die("%s:", path);
+	return f;
+}
+
+void xfclose(FILE *f)
+{
+	if (f && f != stdin && f != stdout)
+		fclose(f);
+}
+
+void out_check(FILE *f)
+{
+	if (!ferror(f))
+		return;
+	if (errno == EPIPE)
+		exit(1);
+	die("write error:");
+}
+
+void out_close(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE)
+			exit(1);
+		die("write error:");
+	}
+}
+
+int out_finish(int status)
+{
+	void (*hook)(void) = out_fail_hook;
+
+	if (status == 0) {
+		out_close();
+		return 0;
+	}
+	out_fail_hook = NULL;
+	if (hook)
+		hook();
+	else
+		__fpurge(stdout);
+	return 1;
+}
+
+long parse_long(int opt, const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		die("-%c: bad value '%s' (want an integer from %ld to %ld)", opt, s,
+		    lo, hi);
+	return v;
+}
+
+double parse_double(int opt, const char *s, double lo, double hi)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
+		die("-%c: bad value '%s' (want a number from %g to %g)", opt, s, lo,
+		    hi);
+	return v;
+}

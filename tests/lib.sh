@@ -1,0 +1,67 @@
+# tests/lib.sh: sourced by every tests/*.sh.  Prints TAP-style lines
+# ("ok - what" / "not ok - what") that tests/run.sh counts.
+#
+# Provides: $TMP (a scratch directory, removed at exit), $DATA (the bundled
+# data/), $SHARED (../shared/data when present) and these checks:
+#   t_ok DESC CMD...            CMD exits 0
+#   t_bad DESC REGEX CMD...     CMD exits 1, prints nothing on stdout and a
+#                               message matching REGEX on stderr
+#   t_eq DESC EXPECTED ACTUAL   two strings are equal
+#   t_cmp DESC FILE1 FILE2      two files are byte-identical
+#   t_true DESC EXPR            a shell test expression holds ([ EXPR ])
+# Every check reaches the exit status: a script with a failure exits 1.
+
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+DATA=$TOP/data
+SHARED=$TOP/../shared/data
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sketchrnn-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+T_FAILED=0
+
+t_pass() { echo "ok - $1"; }
+t_fail() { echo "not ok - $1"; T_FAILED=1; }
+
+t_ok() {
+	desc=$1; shift
+	if "$@" > "$TMP/t.out" 2> "$TMP/t.err"; then
+		t_pass "$desc"
+	else
+		t_fail "$desc"
+		echo "# exit $? from: $*"; sed 's/^/# /' "$TMP/t.err" | head -5
+	fi
+}
+
+t_bad() {
+	desc=$1; re=$2; shift 2
+	"$@" > "$TMP/t.out" 2> "$TMP/t.err"
+	st=$?
+	if [ $st -eq 1 ] && [ ! -s "$TMP/t.out" ] && grep -Eq -- "$re" "$TMP/t.err"
+	then
+		t_pass "$desc"
+	else
+		t_fail "$desc"
+		echo "# want exit 1, empty stdout, stderr ~ /$re/"
+		echo "# got exit $st, stdout $(wc -c < "$TMP/t.out") bytes, stderr:"
+		sed 's/^/#   /' "$TMP/t.err" | head -5
+	fi
+}
+
+t_eq() {
+	if [ "$2" = "$3" ]; then
+		t_pass "$1"
+	else
+		t_fail "$1"; echo "# want: $2"; echo "# got:  $3"
+	fi
+}
+
+t_cmp() {
+	if cmp -s "$2" "$3"; then t_pass "$1"; else t_fail "$1"; echo "# $2 and $3 differ"; fi
+}
+
+t_true() {
+	desc=$1; shift
+	if [ "$@" ]; then t_pass "$desc"; else t_fail "$desc"; echo "# false: [ $* ]"; fi
+}
+
+t_done() { exit $T_FAILED; }
