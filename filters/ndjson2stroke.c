@@ -493,6 +493,15 @@ static int scan_drawing(struct scan *s, struct drawing *d)
 	return 0;
 }
 
+/* has_control: whether s holds a character stroke(5) text may not. */
+static int has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
 /* scan_text: a string field, or an integer (key_id is sometimes one);
  * null is "missing" when the field is required, else empty. */
 static int scan_text(struct scan *s, char *dst, int required)
@@ -524,8 +533,9 @@ static int scan_text(struct scan *s, char *dst, int required)
 	}
 	if (scan_string(s, dst, STROKE_MAX_TEXT, &len) < 0)
 		return -1;
-	if (memchr(dst, '\0', len < STROKE_MAX_TEXT ? len : STROKE_MAX_TEXT))
-		return scan_fail(s, "NUL in string");
+	if (memchr(dst, '\0', len < STROKE_MAX_TEXT ? len : STROKE_MAX_TEXT) ||
+	    has_control(dst))
+		return scan_fail(s, "control character in string");
 	return len > STROKE_MAX_TEXT ? scan_fail(s, "field longer than 255 bytes")
 				     : 0;
 }
@@ -642,6 +652,8 @@ static const char *get_text(json_object *o, const char *key, char *dst,
 	len = strlen(s);
 	if (len > STROKE_MAX_TEXT)
 		return "field longer than 255 bytes";
+	if (has_control(s))
+		return "control character in string";
 	memcpy(dst, s, len + 1);
 	return NULL;
 }

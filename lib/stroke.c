@@ -16,6 +16,7 @@
 #define POINT_SIZE 9
 
 static unsigned long long bytes_out; /* bytes written to stdout */
+static unsigned long long records_out; /* records in the stdout stream */
 
 void drawing_init(struct drawing *d)
 {
@@ -183,7 +184,8 @@ int stroke_open(struct stroke_reader *r, FILE *f, const char *name)
 
 	r->f = f;
 	r->name = name;
-	r->record = 0;
+	r->record = r->part = 0;
+	r->ended = 0;
 	c = getc(f);
 	if (c == EOF) {
 		warnmsg("%s: empty input (no stroke stream header)", name);
@@ -237,17 +239,38 @@ static int read_points(struct stroke_reader *r, struct drawing *d, size_t n)
 	return 0;
 }
 
-/* A second header in the middle of a stream: accepted when it equals the
- * first, so that "cat a b" of two streams reads as one. */
+/* A header after an end marker: accepted when it equals the first, so
+ * that "cat a b" of two streams reads as one. */
 static int header_again(struct stroke_reader *r)
 {
 	struct stroke_header h;
 
+	if (!r->ended)
+		return fail(r, "stream header in the middle of a stream");
 	if (header_rest(r, &h) < 0)
 		return -1;
 	if (h.flags != r->h.flags || h.scale != r->h.scale)
 		return fail(r, "concatenated stream has a different scale factor "
 			       "or flags");
+	r->ended = 0;
+	r->part = 0;
+	return 0;
+}
+
+/* The end marker: its count must equal the records read since the
+ * header. */
+static int read_end(struct stroke_reader *r)
+{
+	unsigned char b[8];
+
+	if (r->ended)
+		return fail(r, "end marker after the end of the stream");
+	if (read_full(r->f, b, 8) != 1)
+		return fail(r, "truncated end marker");
+	if (get_u64(b) != r->part)
+		return fail(r, "end marker counts a different number of records "
+			       "(records lost?)");
+	r->ended = 1;
 	return 0;
 }
 
@@ -292,10 +315,19 @@ int stroke_read(struct stroke_reader *r, struct drawing *d)
 		if (c == EOF) {
 			if (ferror(r->f))
 				return fail(r, "read error");
+			if (!r->ended)
+				return fail(r, "truncated stream (no end marker)");
 			return 0;
 		}
-		if (c == STROKE_RECORD_TAG)
+		if (c == STROKE_RECORD_TAG && !r->ended)
 			break;
+		if (c == STROKE_RECORD_TAG)
+			return fail(r, "record after the end of the stream");
+		if (c == STROKE_END_TAG) {
+			if (read_end(r) < 0)
+				return -1;
+			continue;
+		}
 		if (c == STROKE_ABORT_TAG)
 			return fail(r, "stream aborted: the program writing it "
 				       "failed");
@@ -307,6 +339,7 @@ int stroke_read(struct stroke_reader *r, struct drawing *d)
 	if (read_record(r, d) < 0)
 		return -1;
 	r->record++;
+	r->part++;
 	return 1;
 }
 
@@ -326,6 +359,22 @@ static void count_out(FILE *f, size_t n)
 		bytes_out += n;
 }
 
+void stroke_write_end(FILE *f, unsigned long long records)
+{
+	unsigned char b[9];
+
+	b[0] = STROKE_END_TAG;
+	put_u64(b + 1, records);
+	fwrite(b, 1, sizeof b, f);
+	count_out(f, sizeof b);
+	out_check(f);
+}
+
+static void stroke_end(void)
+{
+	stroke_write_end(stdout, records_out);
+}
+
 void stroke_write_header(FILE *f, const struct stroke_header *h)
 {
 	unsigned char b[STROKE_HEADER_SIZE];
@@ -337,8 +386,11 @@ void stroke_write_header(FILE *f, const struct stroke_header *h)
 	put_u16(b + 4, (uint16_t)h->version);
 	put_u16(b + 6, (uint16_t)h->flags);
 	put_f32(b + 8, h->scale);
-	if (f == stdout)
+	if (f == stdout) {
 		out_fail_hook = stroke_fail;
+		out_end_hook = stroke_end;
+		records_out = 0;
+	}
 	fwrite(b, 1, sizeof b, f);
 	count_out(f, sizeof b);
 	out_check(f);
@@ -379,5 +431,7 @@ void stroke_write(FILE *f, const struct drawing *d)
 	}
 	count_out(f, 1 + 2 + strlen(d->key_id) + strlen(d->word) + 7 +
 			     d->n * POINT_SIZE);
+	if (f == stdout)
+		records_out++;
 	out_check(f);
 }

@@ -20,6 +20,7 @@
 #define STROKE_VERSION 1
 #define STROKE_HEADER_SIZE 12
 #define STROKE_RECORD_TAG 'D'
+#define STROKE_END_TAG 'E'   /* end of stream, then the record count */
 #define STROKE_ABORT_TAG 'X' /* a writer failed after output had left */
 
 #define STROKE_FLAG_NORMALIZED 1u
@@ -56,6 +57,8 @@ struct stroke_reader {
 	FILE *f;
 	const char *name;     /* file name for messages */
 	unsigned long record; /* records read so far */
+	unsigned long part;   /* records since the last stream header */
+	int ended;            /* the end marker of the last stream was read */
 	struct stroke_header h;
 };
 
@@ -81,19 +84,23 @@ struct stroke_header stroke_header_plain(void);
  * Returns 0, or -1 after printing "prog: name: what" to stderr. */
 int stroke_open(struct stroke_reader *r, FILE *f, const char *name);
 /* stroke_read: read the next record into d (its old contents are replaced).
- * Returns 1 for a record, 0 at a clean end of stream, -1 after printing
- * "prog: name:record N: what" to stderr.  A second stream header between
- * records (concatenated streams) is accepted when it equals the first. */
+ * Returns 1 for a record, 0 at the end marker followed by end of file, -1
+ * after printing "prog: name:record N: what" to stderr.  End of file
+ * anywhere else is an error (a truncated stream).  Another stream header
+ * after an end marker (concatenated streams) is accepted when its flags
+ * and scale equal the first's. */
 int stroke_read(struct stroke_reader *r, struct drawing *d);
 
-/* stroke_write_header / stroke_write: encode to f; a drawing or header that
- * fails its check is a programming error and ends the program with a
- * message naming the key_id.  Write errors on stdout end the program.
- * Writing a header to stdout sets out_fail_hook: if the program then fails,
- * output still in the stdout buffer is discarded when none has left yet,
- * else the abort tag is appended so that no reader takes the stream for a
- * complete one. */
+/* stroke_write_header / stroke_write / stroke_write_end: encode to f; a
+ * drawing or header that fails its check is a programming error and ends
+ * the program with a message naming the key_id.  Write errors on stdout
+ * end the program.  A stream to stdout is ended by out_close() (the header
+ * sets out_end_hook); a stream to another file needs stroke_write_end().
+ * The header also sets out_fail_hook: if the program fails, output still
+ * in the stdout buffer is discarded when none has left yet, else the abort
+ * tag is appended, so that no reader takes the stream for a complete one. */
 void stroke_write_header(FILE *f, const struct stroke_header *h);
 void stroke_write(FILE *f, const struct drawing *d);
+void stroke_write_end(FILE *f, unsigned long long records);
 
 #endif

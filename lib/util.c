@@ -15,6 +15,7 @@
 
 const char *progname = "sketchrnn";
 void (*out_fail_hook)(void);
+void (*out_end_hook)(void);
 static char out_buf[1 << 20];
 
 void util_init(const char *argv0)
@@ -124,6 +125,11 @@ void out_check(FILE *f)
 
 void out_close(void)
 {
+	void (*hook)(void) = out_end_hook;
+
+	out_end_hook = NULL;
+	if (hook)
+		hook();
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
 			exit(1);
@@ -140,6 +146,7 @@ int out_finish(int status)
 		return 0;
 	}
 	out_fail_hook = NULL;
+	out_end_hook = NULL;
 	if (hook)
 		hook();
 	else

@@ -23,6 +23,9 @@ void util_init(const char *argv0);
  * non-zero status).  Output formats set it to discard or mark output that
  * must not be mistaken for a complete stream. */
 extern void (*out_fail_hook)(void);
+/* out_end_hook: called once by out_close() before the final flush, so that
+ * an output format can write its end marker. */
+extern void (*out_end_hook)(void);
 /* out_finish: the end of main: flush and check stdout on success, run the
  * failure hook otherwise; returns the exit status (0 or 1). */
 int out_finish(int status);

@@ -1,0 +1,120 @@
+#!/bin/sh
+# ndjson2stroke on the bundled Quick, Draw! files (raw and simplified):
+# counts, exact coordinates, filters, agreement of the two parsers, bounded
+# memory, and malformed lines.
+. "$(dirname "$0")/lib.sh"
+
+Q=$DATA/quickdraw
+lines() { awk 'END { print NR }' "$1"; }   # counts a last line without \n
+
+for f in "$Q"/raw/*.ndjson "$Q"/simplified/*.ndjson "$Q"/monkey-1000.simplified.ndjson; do
+	n=$(ndjson2stroke "$f" | stroke2txt -s | grep -c '^drawing')
+	t_eq "$(basename "$f"): one record per line" "$(lines "$f")" "$n"
+done
+
+# Exact coordinates: absolute positions equal the JSON's, point by point.
+/usr/bin/python3 -c 'import json' 2>/dev/null && PY=/usr/bin/python3 || PY=python3
+head -3 "$Q/raw/cat.raw.ndjson" > "$TMP/raw3"
+$PY - "$TMP/raw3" > "$TMP/want" <<'PYEOF'
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    for s in d["drawing"]:
+        for i, (x, y) in enumerate(zip(s[0], s[1])):
+            print("%.4f %.4f %d" % (x, y, i == len(s[0]) - 1))
+PYEOF
+ndjson2stroke "$TMP/raw3" | stroke2txt -a | grep -v '^[sd]' |
+	awk '{ printf "%.4f %.4f %d\n", $1, $2, $3 }' > "$TMP/got"
+t_cmp "raw: absolute points and pen lifts equal the JSON" "$TMP/want" "$TMP/got"
+t_eq "simplified: first point is an offset from the origin" \
+	"$(ndjson2stroke "$Q/monkey-1000.simplified.ndjson" | stroke2txt | sed -n 3p)" "121 25 0"
+t_eq "metadata kept" \
+	"$(ndjson2stroke -n 1 "$Q/monkey-1000.simplified.ndjson" | stroke2txt -s | sed -n 2p)" \
+	'drawing key_id=5566648650039296 word="monkey" country=AU recognized=1 points=74'
+
+# Filters.
+M=$Q/monkey-1000.simplified.ndjson
+t_eq "-r keeps recognized drawings" "$(grep -c '"recognized":true' "$M")" \
+	"$(ndjson2stroke -r "$M" | stroke2txt -s | grep -c '^drawing')"
+t_eq "-c keeps one country" "$(grep -c '"countrycode":"GB"' "$M")" \
+	"$(ndjson2stroke -c GB "$M" | stroke2txt -s | grep -c 'country=GB')"
+t_eq "-w keeps one word" "$(lines "$Q/raw/pig.raw.ndjson")" \
+	"$(ndjson2stroke -w pig "$Q"/raw/*.ndjson | stroke2txt -s | grep -c '^drawing')"
+t_eq "-n stops after N drawings" 7 "$(ndjson2stroke -n 7 "$M" | stroke2txt -s | grep -c '^drawing')"
+t_eq "stdin and - read the same" "$(ndjson2stroke < "$M" | cksum)" "$(ndjson2stroke - < "$M" | cksum)"
+
+# The scanner and json-c agree byte for byte on every drawing we have.
+all=$TMP/all.ndjson
+for f in "$SHARED"/quickdraw/raw/*.ndjson "$SHARED"/quickdraw/simplified/*.ndjson \
+	"$Q"/raw/*.ndjson "$Q"/simplified/*.ndjson "$M"; do
+	[ -f "$f" ] && { cat "$f"; echo; }
+done | grep -v '^$' > "$all"
+t_eq "scanner and json-c give identical streams ($(lines "$all") drawings)" \
+	"$(ndjson2stroke -J "$all" | cksum)" "$(ndjson2stroke "$all" | cksum)"
+
+# Bounded memory: 40 copies of the raw files (about 30 MB) in a few MB.
+case "${SKETCHRNN_BUILD:-build}" in
+*-san) ;;  # sanitizers keep their own large shadow memory
+*)
+	rss=$(for i in $(seq 40); do cat "$Q"/raw/*.ndjson; echo; done |
+		sed 's/}{/}\n{/g' | /usr/bin/time -f %M ndjson2stroke 2>&1 >/dev/null)
+	t_true "streaming 30 MB of raw ndjson needs under 16 MB (${rss} KB)" "$rss" -lt 16384
+	;;
+esac
+
+# Malformed lines: exit 1, file and line named, nothing on stdout; both parsers.
+good=$(head -1 "$M")
+bad_line() { # description regex line
+	printf '%s\n%s\n' "$good" "$3" > "$TMP/bad.ndjson"
+	t_bad "scanner: $1" "^ndjson2stroke: $TMP/bad.ndjson:line 2:.*$2" ndjson2stroke "$TMP/bad.ndjson"
+	t_bad "json-c: $1" "^ndjson2stroke: $TMP/bad.ndjson:line 2:" ndjson2stroke -J "$TMP/bad.ndjson"
+}
+D='"drawing":[[[1,2],[3,4]]]'
+bad_line "truncated JSON" "" "$(printf '%s' "$good" | head -c 300)"
+bad_line "not an object" "not a JSON object" '[1,2,3]'
+bad_line "empty line" "empty line" ''
+bad_line "trailing text" "trailing text" "{\"key_id\":\"1\",\"word\":\"w\",$D} x"
+bad_line "missing drawing" "drawing: missing" '{"key_id":"1","word":"w"}'
+bad_line "missing key_id" "key_id: missing" "{\"word\":\"w\",$D}"
+bad_line "missing word" "word: missing" "{\"key_id\":\"1\",$D}"
+bad_line "empty drawing" "empty drawing" '{"key_id":"1","word":"w","drawing":[]}'
+bad_line "empty stroke" "empty stroke" '{"key_id":"1","word":"w","drawing":[[[],[]]]}'
+bad_line "x and y differ in length" "differ in length" '{"key_id":"1","word":"w","drawing":[[[1,2],[3]]]}'
+bad_line "t differs in length" "differ in length" '{"key_id":"1","word":"w","drawing":[[[1,2],[3,4],[0]]]}'
+bad_line "four lists in a stroke" "not 2 .* or 3" '{"key_id":"1","word":"w","drawing":[[[1],[3],[0],[0]]]}'
+bad_line "raw and simplified mixed" "mixes raw" '{"key_id":"1","word":"w","drawing":[[[1],[3]],[[1],[3],[0]]]}'
+bad_line "NaN" "" '{"key_id":"1","word":"w","drawing":[[[NaN],[3]]]}'
+bad_line "Infinity" "" '{"key_id":"1","word":"w","drawing":[[[Infinity],[3]]]}'
+bad_line "1e400" "coordinate" '{"key_id":"1","word":"w","drawing":[[[1e400],[3]]]}'
+bad_line "absurd coordinate" "coordinate" '{"key_id":"1","word":"w","drawing":[[[2e9],[3]]]}'
+bad_line "string coordinate" "" '{"key_id":"1","word":"w","drawing":[[["1"],[3]]]}'
+bad_line "leading zero" "" '{"key_id":"1","word":"w","drawing":[[[01],[3]]]}'
+bad_line "single quotes" "" "{'key_id':'1','word':'w',$D}"
+bad_line "control character in a string" "" "$(printf '{"key_id":"1\001","word":"w",%s}' "$D")"
+bad_line "bad escape" "" "{\"key_id\":\"1\\q\",\"word\":\"w\",$D}"
+bad_line "recognized is a string" "recognized" "{\"key_id\":\"1\",\"word\":\"w\",\"recognized\":\"yes\",$D}"
+bad_line "country of three letters" "countrycode" "{\"key_id\":\"1\",\"word\":\"w\",\"countrycode\":\"USA\",$D}"
+bad_line "key_id over 255 bytes" "longer than 255" "{\"key_id\":\"$(printf '%0300d' 1)\",\"word\":\"w\",$D}"
+bad_line "nested 100 deep" "" "{\"key_id\":\"1\",\"word\":\"w\",\"x\":$(printf '%0100d' 0 | tr 0 '[')$(printf '%0100d' 0 | tr 0 ']'),$D}"
+
+# Both forms accepted; unicode escapes decoded; unknown fields skipped.
+printf '%s\n' '{"word":"caf\u00e9","key_id":"9","extra":{"a":[1,{"b":null}]},"countrycode":"","recognized":null,"drawing":[[[1.5,2.25],[3,4],[0,5]]]}' > "$TMP/ok.ndjson"
+t_eq "escapes, empty country, null recognized, extra fields" \
+	"$(ndjson2stroke "$TMP/ok.ndjson" | stroke2txt | sed -n '2,4p' | tr '\n' '|')" \
+	"drawing key_id=9 word=\"café\" country=- recognized=2 points=2|1.5 3 0|0.75 1 1|"
+t_eq "json-c reads it the same" "$(ndjson2stroke -J "$TMP/ok.ndjson" | cksum)" \
+	"$(ndjson2stroke "$TMP/ok.ndjson" | cksum)"
+
+# -k: skip and count.
+{ cat "$M"; echo '{"broken'; echo '[]'; head -3 "$M"; } > "$TMP/mixed"
+t_eq "-k skips bad lines and keeps the rest" 1003 \
+	"$(ndjson2stroke -k "$TMP/mixed" 2>/dev/null | stroke2txt -s | grep -c '^drawing')"
+ndjson2stroke -k "$TMP/mixed" 2>&1 >/dev/null | grep -q "skipped 2 malformed lines"
+t_true "-k reports the count" $? -eq 0
+
+t_bad "bad -n value" "-n: bad value" ndjson2stroke -n 0 "$M"
+t_bad "unknown option" "usage" ndjson2stroke -z "$M"
+t_bad "missing file" "nosuchfile: No such file" ndjson2stroke "$TMP/nosuchfile"
+ndjson2stroke "$M" 2> "$TMP/err" | head -c 100 > /dev/null
+t_true "| head -c 100 is quiet" ! -s "$TMP/err"
+t_done
