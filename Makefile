@@ -9,7 +9,7 @@
 # BUILD selects the output directory; SAN=1 builds with AddressSanitizer and
 # UBSan (make check does this in build-san/).
 
-FILTERS = ndjson2stroke rdp-simplify normalize stroke2svg stroke2txt
+FILTERS = ndjson2stroke rdp-simplify normalize stroke2svg stroke2txt npz2stroke stroke2npz batch
 
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -36,7 +36,7 @@ BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BINS = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEB_PACKAGES = build-essential libopenblas-dev libjson-c-dev libcsv-dev \
-	zlib1g-dev parallel librsvg2-bin python3 python3-numpy
+	zlib1g-dev parallel librsvg2-bin python3 time
 
 all: $(BINS) $(TEST_BINS)
 
@@ -92,3 +92,21 @@ clean:
 
 .PHONY: all deps demo check bench install format clean
 .SECONDARY:
+
+# --- neural core tests ---
+# tests/nn_grad_test checks every backward pass against finite differences
+# in double: it links the neural-core sources compiled a second time with
+# -DSKETCH_DOUBLE (real = double) instead of the float ones in libsketch.a.
+NN_DBL_SRC = lib/adam.c lib/gemm.c lib/lstm.c lib/mdn.c lib/rng.c \
+	lib/sketchrnn.c
+NN_DBL_OBJ = $(NN_DBL_SRC:lib/%.c=$(BUILD)/nn-double/%.o)
+
+$(BUILD)/nn-double/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DSKETCH_DOUBLE $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/tests/nn_grad_test: tests/nn_grad_test.c $(NN_DBL_OBJ) \
+		$(BUILD)/libsketch.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DSKETCH_DOUBLE $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ \
+		$< $(NN_DBL_OBJ) $(BUILD)/libsketch.a $(LDLIBS)

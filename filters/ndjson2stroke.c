@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 
 #define MAX_LINE (64L << 20) /* bytes in one ndjson line */
 #define MAX_COORD 1e6        /* largest |x| or |y| accepted */
+#define SLACK 16             /* readable bytes kept past the data */
 
 struct options {
 	const char *word;    /* -w: keep only this word */
@@ -62,11 +64,12 @@ static void fill(struct input *in)
 	memmove(in->buf, in->buf + in->pos, in->len - in->pos);
 	in->len -= in->pos;
 	in->pos = 0;
-	if (in->len + 1 >= in->cap && in->cap < (size_t)MAX_LINE + 2) {
+	if (in->len + SLACK >= in->cap && in->cap < (size_t)MAX_LINE + SLACK) {
 		in->cap = in->cap ? in->cap * 2 : 1 << 20;
 		in->buf = xreallocarray(in->buf, in->cap, 1);
 	}
-	got = fread(in->buf + in->len, 1, in->cap - 1 - in->len, in->f);
+	got = fread(in->buf + in->len, 1, in->cap - SLACK - in->len, in->f);
+	memset(in->buf + in->len + got, 0, SLACK);
 	if (got == 0 && ferror(in->f))
 		die("%s: read error:", in->name);
 	in->eof = got == 0;
@@ -82,7 +85,8 @@ static long read_line(struct input *in, char **line)
 	size_t n;
 
 	for (;;) {
-		nl = memchr(in->buf + in->pos, '\n', in->len - in->pos);
+		nl = in->buf ? memchr(in->buf + in->pos, '\n', in->len - in->pos)
+			     : NULL;
 		if (nl || in->eof)
 			break;
 		if (in->len - in->pos > (size_t)MAX_LINE) {
@@ -130,7 +134,7 @@ static int scan_fail(struct scan *s, const char *why)
 	return -1;
 }
 
-static void skip_ws(struct scan *s)
+static inline void skip_ws(struct scan *s)
 {
 	while (s->p < s->end &&
 	       (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
@@ -258,11 +262,6 @@ static int scan_string(struct scan *s, char *dst, size_t cap, size_t *len)
 	return scan_fail(s, "unterminated string");
 }
 
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* decimal: m / 10^k correctly rounded to double, as strtod would give, or
  * -1 when that cannot be decided cheaply.  Below 2^53 and 10^22 both are
  * exact doubles and one division rounds correctly.  Otherwise m and
@@ -270,7 +269,7 @@ static int is_digit(char c)
  * in long double, so the quotient is within 2^-64 relative of the truth;
  * rounding it to double is then correct unless it lies that close to a
  * midpoint between two doubles. */
-static int decimal(unsigned long long m, int k, double *out)
+static inline int decimal(unsigned long long m, int k, double *out)
 {
 	static const long double pow10[] = {
 		1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,
@@ -298,44 +297,86 @@ static int decimal(unsigned long long m, int k, double *out)
 	return 0;
 }
 
+/* eight: the value of 8 ASCII digits, the first in the lowest byte
+ * (pairs, then quads, then the whole, each by one multiply). */
+static inline uint64_t eight(uint64_t v)
+{
+	const uint64_t mask = 0x000000ff000000ffull;
+
+	v -= 0x3030303030303030ull;
+	v = v * 10 + (v >> 8);
+	return ((v & mask) * (100 + (1000000ull << 32)) +
+		((v >> 16) & mask) * (1 + (10000ull << 32))) >>
+	       32;
+}
+
+/* digits: accumulate the decimal digits at *pp into *m, eight bytes at a
+ * time (the input buffer has 8 readable bytes past the line's NUL); *m
+ * wraps past 19 digits, which the caller checks.  Returns the count. */
+static inline int digits(const char **pp, unsigned long long *m)
+{
+	static const uint64_t pow10[] = {1, 10, 100, 1000, 10000, 100000,
+					 1000000, 10000000, 100000000};
+	const char *p = *pp;
+	uint64_t x, nd, hi;
+	int n, total = 0;
+
+	do {
+		memcpy(&x, p, 8);
+		/* a byte is a digit iff its high nibble is 3 and low <= 9 */
+		nd = ((x & 0xf0f0f0f0f0f0f0f0ull) ^ 0x3030303030303030ull) |
+		     (((x + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) ^
+		      0x3030303030303030ull);
+		hi = (((nd & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) | nd) &
+		     0x8080808080808080ull;
+		n = hi ? __builtin_ctzll(hi) / 8 : 8;
+		if (n == 0)
+			break;
+		if (n < 8)
+			x = x << (8 * (8 - n)) | 0x3030303030303030ull >> (8 * n);
+		*m = *m * pow10[n] + eight(x);
+		total += n;
+		p += n;
+	} while (n == 8);
+	*pp = p;
+	return total;
+}
+
 /* scan_number: RFC 8259 number grammar.  The line is NUL-terminated, so
  * the digit loops stop there.  Up to 19 significant digits without an
  * exponent go through decimal(); the rest through strtod. */
 static int scan_number(struct scan *s, double *out)
 {
-	const char *p, *q;
-	int neg = 0, digits = 0, decimals = 0, simple = 1;
+	const char *p;
+	int neg = 0, n, decimals = 0;
 	unsigned long long m = 0;
 
-	skip_ws(s);
+	if (*s->p <= ' ')
+		skip_ws(s);
 	p = s->p;
 	if (*p == '-')
 		neg = 1, p++;
-	if (!is_digit(*p))
+	if (*p == '0') {
+		p++;
+		n = 1;
+	} else if ((n = digits(&p, &m)) == 0) {
 		return scan_fail(s, "expected a number");
-	if (*p == '0')
-		p++, digits++;
-	else
-		for (; is_digit(*p); p++)
-			m = digits++ < 19 ? m * 10 + (unsigned)(*p - '0') : m;
+	}
 	if (*p == '.') {
-		if (!is_digit(*++p))
+		p++;
+		if ((decimals = digits(&p, &m)) == 0)
 			return scan_fail(s, "bad number");
-		for (q = p; is_digit(*p); p++)
-			m = digits++ < 19 ? m * 10 + (unsigned)(*p - '0') : m;
-		decimals = (int)(p - q);
+		n += decimals;
 	}
 	if (*p == 'e' || *p == 'E') {
-		simple = 0;
 		p++;
 		if (*p == '+' || *p == '-')
 			p++;
-		if (!is_digit(*p))
+		if (digits(&p, &m) == 0)
 			return scan_fail(s, "bad number");
-		while (is_digit(*p))
-			p++;
+		n = 99; /* strtod */
 	}
-	if (!simple || digits > 19 || decimal(m, decimals, out) < 0)
+	if (n > 19 || decimal(m, decimals, out) < 0)
 		*out = strtod(s->p, NULL);
 	else if (neg)
 		*out = -*out;
@@ -414,7 +455,7 @@ static long scan_list(struct scan *s, int k)
 		return scan_fail(s, "x, y or t is not a list");
 	if (eat(s, ']') == 0)
 		return 0;
-	do {
+	for (;;) {
 		if (scan_number(s, &v) < 0)
 			return -1;
 		if (n == s->vcap[k]) {
@@ -424,7 +465,11 @@ static long scan_list(struct scan *s, int k)
 			s->v[k] = xreallocarray(s->v[k], s->vcap[k], sizeof(double));
 		}
 		s->v[k][n++] = v;
-	} while (eat(s, ',') == 0);
+		if (*s->p == ',') /* the common case, without whitespace */
+			s->p++;
+		else if (eat(s, ',') < 0)
+			break;
+	}
 	if (eat(s, ']') < 0)
 		return scan_fail(s, "expected ',' or ']' in a list");
 	return (long)n;

@@ -1,0 +1,11 @@
+#!/bin/sh
+# bench/run.sh BUILD: every benchmark, each printing ratios against a
+# baseline measured in the same run.  See bench/README.md.
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-build}
+echo "== ndjson2stroke and rdp-simplify (bench/ndjson.sh)"
+sh "$top/bench/ndjson.sh" "$build"
+if [ -x "$top/$build/bench/step" ]; then
+	echo "== training step (bench/step)"
+	"$top/$build/bench/step"
+fi
