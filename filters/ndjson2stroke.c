@@ -61,11 +61,15 @@ static void fill(struct input *in)
 {
 	size_t got;
 
+	if (!in->buf) {
+		in->cap = 1 << 20;
+		in->buf = xmalloc(in->cap);
+	}
 	memmove(in->buf, in->buf + in->pos, in->len - in->pos);
 	in->len -= in->pos;
 	in->pos = 0;
 	if (in->len + SLACK >= in->cap && in->cap < (size_t)MAX_LINE + SLACK) {
-		in->cap = in->cap ? in->cap * 2 : 1 << 20;
+		in->cap *= 2;
 		in->buf = xreallocarray(in->buf, in->cap, 1);
 	}
 	got = fread(in->buf + in->len, 1, in->cap - SLACK - in->len, in->f);
@@ -86,7 +90,7 @@ static long read_line(struct input *in, char **line)
 
 	for (;;) {
 		nl = in->buf ? memchr(in->buf + in->pos, '\n', in->len - in->pos)
-			     : NULL;
+			     : NULL; /* no buffer before the first fill */
 		if (nl || in->eof)
 			break;
 		if (in->len - in->pos > (size_t)MAX_LINE) {

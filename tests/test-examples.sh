@@ -10,9 +10,17 @@ for page in "$TOP"/man/man1/*.1; do
 	dir=$TMP/$name
 	mkdir -p "$dir"
 	ln -s "$DATA" "$dir/data"
+	# roff escapes to text; a line ending in a backslash or a pipe
+	# continues on the next.
 	awk '/^\.EX/ { ex = 1; next } /^\.EE/ { ex = 0; next }
-	     ex && /^\$ / { sub(/^\$ /, ""); print }' "$page" |
-		sed -e 's/\\-/-/g' -e 's/\\e/\\/g' -e 's/\\(+-/+-/g' > "$TMP/$name.cmds"
+	     ex && (/^\$ / || cont) {
+		line = $0; if (!cont) sub(/^\$ /, "", line)
+		gsub(/\\-/, "-", line); gsub(/\\\(aq/, "\047", line)
+		gsub(/\\\(dq/, "\"", line); gsub(/\\\(\+-/, "+-", line)
+		gsub(/\\e/, "\\", line)
+		cont = sub(/\\$/, "", line) || line ~ /\|[ \t]*$/
+		printf "%s%s", line, cont ? " " : "\n"
+	     }' "$page" > "$TMP/$name.cmds"
 	n=0
 	while IFS= read -r cmd; do
 		n=$((n + 1))
