@@ -507,13 +507,15 @@ static int scan_stroke(struct scan *s, struct drawing *d, int *arity,
 		return scan_fail(s, "x, y and t lists differ in length");
 	if (n[0] == 0)
 		return scan_fail(s, "empty stroke");
+	if (drawing_reserve(d, d->n + (size_t)n[0]) < 0)
+		return scan_fail(s, "too many points (limit 100000)");
 	for (i = 0; i < n[0]; i++) {
-		if (!isfinite(s->v[0][i]) || fabs(s->v[0][i]) > MAX_COORD ||
-		    !isfinite(s->v[1][i]) || fabs(s->v[1][i]) > MAX_COORD)
+		if (!(fabs(s->v[0][i]) <= MAX_COORD) ||
+		    !(fabs(s->v[1][i]) <= MAX_COORD))
 			return scan_fail(s, "coordinate is not a number within 1e6");
-		if (drawing_push(d, (float)(s->v[0][i] - *px),
-				 (float)(s->v[1][i] - *py), i + 1 == n[0]) < 0)
-			return scan_fail(s, "too many points (limit 100000)");
+		d->p[d->n].dx = (float)(s->v[0][i] - *px);
+		d->p[d->n].dy = (float)(s->v[1][i] - *py);
+		d->p[d->n++].pen = i + 1 == n[0];
 		*px = s->v[0][i];
 		*py = s->v[1][i];
 	}

@@ -37,23 +37,27 @@ void drawing_clear(struct drawing *d)
 	d->n = 0;
 }
 
-static void drawing_reserve(struct drawing *d, size_t n)
+int drawing_reserve(struct drawing *d, size_t n)
 {
 	size_t cap = d->cap ? d->cap : 64;
 
 	if (n <= d->cap)
-		return;
+		return 0;
+	if (n > STROKE_MAX_POINTS)
+		return -1;
 	while (cap < n)
 		cap *= 2;
 	d->p = xreallocarray(d->p, cap, sizeof *d->p);
 	d->cap = cap;
+	return 0;
 }
 
 int drawing_push(struct drawing *d, float dx, float dy, int pen)
 {
 	if (d->n >= STROKE_MAX_POINTS)
 		return -1;
-	drawing_reserve(d, d->n + 1);
+	if (d->n == d->cap)
+		drawing_reserve(d, d->n + 1);
 	d->p[d->n].dx = dx;
 	d->p[d->n].dy = dy;
 	d->p[d->n].pen = (unsigned char)pen;
@@ -92,10 +96,21 @@ static int country_ok(const char *c)
 	       c[2] == '\0';
 }
 
-const char *drawing_check(const struct drawing *d)
+/* point_check: NULL if the point is within limits. */
+static const char *point_check(const struct stroke_point *p)
 {
-	size_t i;
+	if (!isfinite(p->dx) || !isfinite(p->dy))
+		return "offset is not a finite number";
+	if (fabsf(p->dx) > STROKE_MAX_ABS || fabsf(p->dy) > STROKE_MAX_ABS)
+		return "offset is absurdly large";
+	if (p->pen > 1)
+		return "pen is not 0 or 1";
+	return NULL;
+}
 
+/* meta_check: drawing_check without the points. */
+static const char *meta_check(const struct drawing *d)
+{
 	if (!text_ok(d->key_id))
 		return "key_id holds a control character";
 	if (!text_ok(d->word))
@@ -108,16 +123,17 @@ const char *drawing_check(const struct drawing *d)
 		return "empty drawing (no points)";
 	if (d->n > STROKE_MAX_POINTS)
 		return "too many points";
-	for (i = 0; i < d->n; i++) {
-		if (!isfinite(d->p[i].dx) || !isfinite(d->p[i].dy))
-			return "offset is not a finite number";
-		if (fabsf(d->p[i].dx) > STROKE_MAX_ABS ||
-		    fabsf(d->p[i].dy) > STROKE_MAX_ABS)
-			return "offset is absurdly large";
-		if (d->p[i].pen > 1)
-			return "pen is not 0 or 1";
-	}
 	return NULL;
+}
+
+const char *drawing_check(const struct drawing *d)
+{
+	const char *why = meta_check(d);
+	size_t i;
+
+	for (i = 0; !why && i < d->n; i++)
+		why = point_check(&d->p[i]);
+	return why;
 }
 
 const char *header_check(const struct stroke_header *h)
@@ -404,10 +420,13 @@ static void write_text(FILE *f, const char *s)
 	fwrite(s, 1, len, f);
 }
 
+/* stroke_write checks each point as it encodes it; a bad one ends the
+ * program before its chunk is written, and the failure hook then keeps
+ * the partial record from passing for a complete stream. */
 void stroke_write(FILE *f, const struct drawing *d)
 {
 	unsigned char b[POINT_SIZE * 256];
-	const char *why = drawing_check(d);
+	const char *why = meta_check(d);
 	size_t i, k, chunk;
 
 	if (why)
@@ -423,6 +442,9 @@ void stroke_write(FILE *f, const struct drawing *d)
 	for (i = 0; i < d->n; i += chunk) {
 		chunk = d->n - i < 256 ? d->n - i : 256;
 		for (k = 0; k < chunk; k++) {
+			if ((why = point_check(&d->p[i + k])))
+				die("refusing to write drawing '%s': %s",
+				    d->key_id, why);
 			put_f32(b + k * POINT_SIZE, d->p[i + k].dx);
 			put_f32(b + k * POINT_SIZE + 4, d->p[i + k].dy);
 			b[k * POINT_SIZE + 8] = d->p[i + k].pen;

@@ -66,6 +66,8 @@ void drawing_init(struct drawing *d);
 void drawing_free(struct drawing *d);
 /* drawing_clear: drop the points and metadata, keep the allocation. */
 void drawing_clear(struct drawing *d);
+/* drawing_reserve: room for n points in all; -1 past STROKE_MAX_POINTS. */
+int drawing_reserve(struct drawing *d, size_t n);
 /* drawing_push: append a point; returns -1 (nothing added) past
  * STROKE_MAX_POINTS. */
 int drawing_push(struct drawing *d, float dx, float dy, int pen);
