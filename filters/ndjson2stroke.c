@@ -27,23 +27,23 @@
 #include "util.h"
 
 #define MAX_LINE (64L << 20) /* bytes in one ndjson line */
-#define MAX_COORD 1e6        /* largest |x| or |y| accepted */
-#define SLACK 16             /* readable bytes kept past the data */
+#define MAX_COORD 1e6	     /* largest |x| or |y| accepted */
+#define SLACK 16	     /* readable bytes kept past the data */
 
 struct options {
 	const char *word;    /* -w: keep only this word */
 	const char *country; /* -c: keep only this country code */
-	int recognized;      /* -r: keep only recognized drawings */
-	int skip_bad;        /* -k: skip malformed lines, count them */
-	long limit;          /* -n: stop after this many drawings (0: all) */
-	int json_c;          /* -J: parse with json-c instead of the scanner */
+	int recognized;	     /* -r: keep only recognized drawings */
+	int skip_bad;	     /* -k: skip malformed lines, count them */
+	long limit;	     /* -n: stop after this many drawings (0: all) */
+	int json_c;	     /* -J: parse with json-c instead of the scanner */
 };
 
 struct input {
 	FILE *f;
 	const char *name;
 	unsigned long line;
-	char *buf;          /* buffered input: bytes [pos, len) are unread */
+	char *buf; /* buffered input: bytes [pos, len) are unread */
 	size_t pos, len, cap;
 	int eof;
 };
@@ -89,8 +89,9 @@ static long read_line(struct input *in, char **line)
 	size_t n;
 
 	for (;;) {
-		nl = in->buf ? memchr(in->buf + in->pos, '\n', in->len - in->pos)
-			     : NULL; /* no buffer before the first fill */
+		nl = in->buf
+			 ? memchr(in->buf + in->pos, '\n', in->len - in->pos)
+			 : NULL; /* no buffer before the first fill */
 		if (nl || in->eof)
 			break;
 		if (in->len - in->pos > (size_t)MAX_LINE) {
@@ -125,9 +126,9 @@ static long read_line(struct input *in, char **line)
 
 struct scan {
 	const char *p, *start, *end;
-	const char *err;   /* first error, or NULL */
-	char where[64];    /* field the error is in */
-	double *v[3];      /* x, y, t values of the current stroke */
+	const char *err; /* first error, or NULL */
+	char where[64];	 /* field the error is in */
+	double *v[3];	 /* x, y, t values of the current stroke */
 	size_t vcap[3];
 };
 
@@ -140,8 +141,8 @@ static int scan_fail(struct scan *s, const char *why)
 
 static inline void skip_ws(struct scan *s)
 {
-	while (s->p < s->end &&
-	       (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
+				 *s->p == '\n' || *s->p == '\r'))
 		s->p++;
 }
 
@@ -276,10 +277,10 @@ static int scan_string(struct scan *s, char *dst, size_t cap, size_t *len)
 static inline int decimal(unsigned long long m, int k, double *out)
 {
 	static const long double pow10[] = {
-		1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,
-		1e7L,  1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L,
-		1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
-		1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+	    1e0L,  1e1L,  1e2L,	 1e3L,	1e4L,  1e5L,  1e6L,
+	    1e7L,  1e8L,  1e9L,	 1e10L, 1e11L, 1e12L, 1e13L,
+	    1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
+	    1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
 	long double r, mid;
 	double d, n;
 
@@ -319,8 +320,8 @@ static inline uint64_t eight(uint64_t v)
  * wraps past 19 digits, which the caller checks.  Returns the count. */
 static inline int digits(const char **pp, unsigned long long *m)
 {
-	static const uint64_t pow10[] = {1, 10, 100, 1000, 10000, 100000,
-					 1000000, 10000000, 100000000};
+	static const uint64_t pow10[] = {
+	    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 	const char *p = *pp;
 	uint64_t x, nd, hi;
 	int n, total = 0;
@@ -331,13 +332,15 @@ static inline int digits(const char **pp, unsigned long long *m)
 		nd = ((x & 0xf0f0f0f0f0f0f0f0ull) ^ 0x3030303030303030ull) |
 		     (((x + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) ^
 		      0x3030303030303030ull);
-		hi = (((nd & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) | nd) &
+		hi = (((nd & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) |
+		      nd) &
 		     0x8080808080808080ull;
 		n = hi ? __builtin_ctzll(hi) / 8 : 8;
 		if (n == 0)
 			break;
 		if (n < 8)
-			x = x << (8 * (8 - n)) | 0x3030303030303030ull >> (8 * n);
+			x = x << (8 * (8 - n)) |
+			    0x3030303030303030ull >> (8 * n);
 		*m = *m * pow10[n] + eight(x);
 		total += n;
 		p += n;
@@ -464,9 +467,11 @@ static long scan_list(struct scan *s, int k)
 			return -1;
 		if (n == s->vcap[k]) {
 			if (n >= STROKE_MAX_POINTS)
-				return scan_fail(s, "too many points (limit 100000)");
+				return scan_fail(
+				    s, "too many points (limit 100000)");
 			s->vcap[k] = n ? 2 * n : 256;
-			s->v[k] = xreallocarray(s->v[k], s->vcap[k], sizeof(double));
+			s->v[k] =
+			    xreallocarray(s->v[k], s->vcap[k], sizeof(double));
 		}
 		s->v[k][n++] = v;
 		if (*s->p == ',') /* the common case, without whitespace */
@@ -491,7 +496,8 @@ static int scan_stroke(struct scan *s, struct drawing *d, int *arity,
 		return scan_fail(s, "not a list");
 	do {
 		if (k == 3)
-			return scan_fail(s, "not 2 (simplified) or 3 (raw) lists");
+			return scan_fail(s,
+					 "not 2 (simplified) or 3 (raw) lists");
 		if ((n[k] = scan_list(s, k)) < 0)
 			return -1;
 		k++;
@@ -512,7 +518,8 @@ static int scan_stroke(struct scan *s, struct drawing *d, int *arity,
 	for (i = 0; i < n[0]; i++) {
 		if (!(fabs(s->v[0][i]) <= MAX_COORD) ||
 		    !(fabs(s->v[1][i]) <= MAX_COORD))
-			return scan_fail(s, "coordinate is not a number within 1e6");
+			return scan_fail(
+			    s, "coordinate is not a number within 1e6");
 		d->p[d->n].dx = (float)(s->v[0][i] - *px);
 		d->p[d->n].dy = (float)(s->v[1][i] - *py);
 		d->p[d->n++].pen = i + 1 == n[0];
@@ -535,7 +542,8 @@ static int scan_drawing(struct scan *s, struct drawing *d)
 	do {
 		k++;
 		if (scan_stroke(s, d, &arity, &px, &py) < 0) {
-			snprintf(s->where, sizeof s->where, "drawing: stroke %d", k);
+			snprintf(s->where, sizeof s->where,
+				 "drawing: stroke %d", k);
 			return -1;
 		}
 	} while (eat(s, ',') == 0);
@@ -587,8 +595,9 @@ static int scan_text(struct scan *s, char *dst, int required)
 	if (memchr(dst, '\0', len < STROKE_MAX_TEXT ? len : STROKE_MAX_TEXT) ||
 	    has_control(dst))
 		return scan_fail(s, "control character in string");
-	return len > STROKE_MAX_TEXT ? scan_fail(s, "field longer than 255 bytes")
-				     : 0;
+	return len > STROKE_MAX_TEXT
+		   ? scan_fail(s, "field longer than 255 bytes")
+		   : 0;
 }
 
 static int scan_bool(struct scan *s, int *out)
@@ -632,8 +641,8 @@ static int scan_field(struct scan *s, const char *key, struct drawing *d,
 		if (scan_text(s, d->country, 0) < 0)
 			return -1;
 		return d->country[0] && strlen(d->country) != 2
-			       ? scan_fail(s, "not two characters")
-			       : 0;
+			   ? scan_fail(s, "not two characters")
+			   : 0;
 	case 3:
 		return scan_bool(s, &d->recognized);
 	default:
@@ -674,9 +683,12 @@ static const char *scan_line(struct scan *s, const char *line, long len,
 	}
 	skip_ws(s);
 	if (s->p != s->end)
-		return scan_fail(s, "trailing text after the JSON object"), s->err;
+		return scan_fail(s, "trailing text after the JSON object"),
+		       s->err;
 	if ((seen & 3) != 3 || !(seen & 16)) {
-		strcpy(s->where, !(seen & 1) ? "key_id" : !(seen & 2) ? "word" : "drawing");
+		strcpy(s->where, !(seen & 1)   ? "key_id"
+				 : !(seen & 2) ? "word"
+					       : "drawing");
 		return "missing field";
 	}
 	return NULL;
@@ -692,7 +704,8 @@ static const char *get_text(json_object *o, const char *key, char *dst,
 	size_t len;
 
 	dst[0] = '\0';
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    json_object_is_type(v, json_type_null))
 		return required ? "missing field" : NULL;
 	if (json_object_is_type(v, json_type_int))
 		s = json_object_get_string(v);
@@ -727,8 +740,8 @@ static const char *get_meta(json_object *o, struct drawing *d, char *where)
 	    !json_object_is_type(v, json_type_null)) {
 		if (!json_object_is_type(v, json_type_boolean))
 			return strcpy(where, "recognized"), "not true or false";
-		d->recognized = json_object_get_boolean(v) ? RECOGNIZED_YES
-							   : RECOGNIZED_NO;
+		d->recognized =
+		    json_object_get_boolean(v) ? RECOGNIZED_YES : RECOGNIZED_NO;
 	}
 	return NULL;
 }
@@ -777,11 +790,15 @@ static const char *add_stroke(json_object *s, struct drawing *d, int *arity,
 		if (number(json_object_array_get_idx(xs, i), &x) < 0 ||
 		    number(json_object_array_get_idx(ys, i), &y) < 0)
 			return "coordinate is not a number within 1e6";
-		if (ts && (!json_object_is_type(json_object_array_get_idx(ts, i), json_type_int) &&
-			   !json_object_is_type(json_object_array_get_idx(ts, i), json_type_double)))
+		if (ts &&
+		    (!json_object_is_type(json_object_array_get_idx(ts, i),
+					  json_type_int) &&
+		     !json_object_is_type(json_object_array_get_idx(ts, i),
+					  json_type_double)))
 			return "time is not a number";
 		(void)t;
-		if (drawing_push(d, (float)(x - *px), (float)(y - *py), i + 1 == n) < 0)
+		if (drawing_push(d, (float)(x - *px), (float)(y - *py),
+				 i + 1 == n) < 0)
 			return "too many points (limit 100000)";
 		*px = x;
 		*py = y;
@@ -806,8 +823,8 @@ static const char *get_drawing(json_object *o, struct drawing *d, char *where)
 	if (n == 0)
 		return "empty drawing (no strokes)";
 	for (i = 0; i < n; i++) {
-		why = add_stroke(json_object_array_get_idx(strokes, i), d, &arity,
-				 &px, &py);
+		why = add_stroke(json_object_array_get_idx(strokes, i), d,
+				 &arity, &px, &py);
 		if (why) {
 			snprintf(where, 64, "drawing: stroke %zu", i + 1);
 			return why;
@@ -844,7 +861,7 @@ static const char *convert_line(json_tokener *tok, const char *line, long len,
 	}
 	if (json_tokener_get_parse_end(tok) != (size_t)len &&
 	    strspn(line + json_tokener_get_parse_end(tok), " \t\r") !=
-		    len - json_tokener_get_parse_end(tok))
+		len - json_tokener_get_parse_end(tok))
 		why = "trailing text after the JSON object";
 	else if (!json_object_is_type(o, json_type_object))
 		why = "line is not a JSON object";
@@ -881,8 +898,8 @@ static const char *parse(struct parser *ps, const char *line, long len,
 	return why;
 }
 
-static const char *next(struct input *in, struct parser *ps,
-			struct drawing *d, char *where, long *col)
+static const char *next(struct input *in, struct parser *ps, struct drawing *d,
+			char *where, long *col)
 {
 	char *line;
 	long len;
@@ -911,8 +928,8 @@ static void report(const struct input *in, const char *where, long col,
 		where[0] ? ": " : "", why);
 }
 
-static int convert(struct input *in, struct parser *ps,
-		   const struct options *o, struct counts *n)
+static int convert(struct input *in, struct parser *ps, const struct options *o,
+		   struct counts *n)
 {
 	struct drawing d;
 	char where[64];
@@ -987,7 +1004,8 @@ int main(int argc, char **argv)
 	}
 	stroke_write_header(stdout, &h);
 	for (i = optind; !status && (i < argc || i == optind); i++) {
-		in.name = i < argc && strcmp(argv[i], "-") ? argv[i] : "<stdin>";
+		in.name =
+		    i < argc && strcmp(argv[i], "-") ? argv[i] : "<stdin>";
 		in.f = i < argc ? xfopen(argv[i], "r") : stdin;
 		in.line = in.pos = in.len = 0;
 		in.eof = 0;

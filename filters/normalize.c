@@ -20,10 +20,10 @@
 #include "util.h"
 
 struct options {
-	double factor;      /* -f, or from -F; 0: compute it */
-	double limit;       /* -l: clamp |dx|, |dy| in pixels (0: no clamp) */
-	long max_points;    /* -m: drop longer drawings (0: keep all) */
-	int print_only;     /* -p: print the factor, write no stream */
+	double factor;	 /* -f, or from -F; 0: compute it */
+	double limit;	 /* -l: clamp |dx|, |dy| in pixels (0: no clamp) */
+	long max_points; /* -m: drop longer drawings (0: keep all) */
+	int print_only;	 /* -p: print the factor, write no stream */
 };
 
 struct pool {
@@ -86,8 +86,10 @@ static double factor_of(const struct pool *pl)
 	mean = sum / (double)n;
 	for (i = 0; i < pl->n; i++)
 		for (k = 0; k < pl->d[i].n; k++) {
-			ss += (pl->d[i].p[k].dx - mean) * (pl->d[i].p[k].dx - mean);
-			ss += (pl->d[i].p[k].dy - mean) * (pl->d[i].p[k].dy - mean);
+			ss += (pl->d[i].p[k].dx - mean) *
+			      (pl->d[i].p[k].dx - mean);
+			ss += (pl->d[i].p[k].dy - mean) *
+			      (pl->d[i].p[k].dy - mean);
 		}
 	return sqrt(ss / (double)n);
 }
@@ -117,7 +119,8 @@ static int read_all(char **files, int nfiles, const struct options *o,
 
 	drawing_init(&d);
 	for (i = 0; rc == 0 && (i < nfiles || (i == 0 && nfiles == 0)); i++) {
-		name = i < nfiles && strcmp(files[i], "-") ? files[i] : "<stdin>";
+		name =
+		    i < nfiles && strcmp(files[i], "-") ? files[i] : "<stdin>";
 		f = i < nfiles ? xfopen(files[i], "rb") : stdin;
 		if (stroke_open(&r, f, name) < 0)
 			rc = -1;
@@ -132,7 +135,8 @@ static int read_all(char **files, int nfiles, const struct options *o,
 			}
 			if (pl->n == pl->cap) {
 				pl->cap = pl->cap ? 2 * pl->cap : 1024;
-				pl->d = xreallocarray(pl->d, pl->cap, sizeof *pl->d);
+				pl->d = xreallocarray(pl->d, pl->cap,
+						      sizeof *pl->d);
 			}
 			drawing_init(&pl->d[pl->n]);
 			drawing_copy(&pl->d[pl->n++], &d);
@@ -197,13 +201,15 @@ int main(int argc, char **argv)
 			o.factor = factor_from(optarg);
 			break;
 		case 'f':
-			o.factor = parse_double(c, optarg, 1e-6, STROKE_MAX_SCALE);
+			o.factor =
+			    parse_double(c, optarg, 1e-6, STROKE_MAX_SCALE);
 			break;
 		case 'l':
 			o.limit = parse_double(c, optarg, 0, STROKE_MAX_ABS);
 			break;
 		case 'm':
-			o.max_points = parse_long(c, optarg, 1, STROKE_MAX_POINTS);
+			o.max_points =
+			    parse_long(c, optarg, 1, STROKE_MAX_POINTS);
 			break;
 		case 'p':
 			o.print_only = 1;

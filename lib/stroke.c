@@ -15,7 +15,7 @@
 
 #define POINT_SIZE 9
 
-static unsigned long long bytes_out; /* bytes written to stdout */
+static unsigned long long bytes_out;   /* bytes written to stdout */
 static unsigned long long records_out; /* records in the stdout stream */
 
 void drawing_init(struct drawing *d)
@@ -187,8 +187,9 @@ static int header_rest(struct stroke_reader *r, struct stroke_header *h)
 	h->scale = get_f32(b + 7);
 	why = header_check(h);
 	if (why) {
-		warnmsg("%s: stream header: %s (version %u, flags %#x, scale %g)",
-			r->name, why, h->version, h->flags, (double)h->scale);
+		warnmsg(
+		    "%s: stream header: %s (version %u, flags %#x, scale %g)",
+		    r->name, why, h->version, h->flags, (double)h->scale);
 		return -1;
 	}
 	return 0;
@@ -266,8 +267,9 @@ static int header_again(struct stroke_reader *r)
 	if (header_rest(r, &h) < 0)
 		return -1;
 	if (h.flags != r->h.flags || h.scale != r->h.scale)
-		return fail(r, "concatenated stream has a different scale factor "
-			       "or flags");
+		return fail(r,
+			    "concatenated stream has a different scale factor "
+			    "or flags");
 	r->ended = 0;
 	r->part = 0;
 	return 0;
@@ -284,8 +286,9 @@ static int read_end(struct stroke_reader *r)
 	if (read_full(r->f, b, 8) != 1)
 		return fail(r, "truncated end marker");
 	if (get_u64(b) != r->part)
-		return fail(r, "end marker counts a different number of records "
-			       "(records lost?)");
+		return fail(r,
+			    "end marker counts a different number of records "
+			    "(records lost?)");
 	r->ended = 1;
 	return 0;
 }
@@ -332,7 +335,8 @@ int stroke_read(struct stroke_reader *r, struct drawing *d)
 			if (ferror(r->f))
 				return fail(r, "read error");
 			if (!r->ended)
-				return fail(r, "truncated stream (no end marker)");
+				return fail(r,
+					    "truncated stream (no end marker)");
 			return 0;
 		}
 		if (c == STROKE_RECORD_TAG && !r->ended)
@@ -452,7 +456,7 @@ void stroke_write(FILE *f, const struct drawing *d)
 		fwrite(b, 1, chunk * POINT_SIZE, f);
 	}
 	count_out(f, 1 + 2 + strlen(d->key_id) + strlen(d->word) + 7 +
-			     d->n * POINT_SIZE);
+			 d->n * POINT_SIZE);
 	if (f == stdout)
 		records_out++;
 	out_check(f);

@@ -27,20 +27,20 @@
 #define STROKE_KNOWN_FLAGS STROKE_FLAG_NORMALIZED
 
 #define STROKE_MAX_POINTS 100000 /* points in one drawing */
-#define STROKE_MAX_TEXT 255      /* bytes of key_id or word */
-#define STROKE_MAX_ABS 1e7f      /* largest |dx| or |dy| */
-#define STROKE_MAX_SCALE 1e6f    /* largest scale factor */
+#define STROKE_MAX_TEXT 255	 /* bytes of key_id or word */
+#define STROKE_MAX_ABS 1e7f	 /* largest |dx| or |dy| */
+#define STROKE_MAX_SCALE 1e6f	 /* largest scale factor */
 
 enum { RECOGNIZED_NO = 0, RECOGNIZED_YES = 1, RECOGNIZED_UNKNOWN = 2 };
 
 struct stroke_header {
 	unsigned version; /* STROKE_VERSION */
-	unsigned flags;   /* STROKE_FLAG_* */
-	float scale;      /* offsets were divided by this; 1 if not normalised */
+	unsigned flags;	  /* STROKE_FLAG_* */
+	float scale; /* offsets were divided by this; 1 if not normalised */
 };
 
 struct stroke_point {
-	float dx, dy;      /* offset from the previous point (first: from 0,0) */
+	float dx, dy; /* offset from the previous point (first: from 0,0) */
 	unsigned char pen; /* 1: the pen lifts after this point */
 };
 
@@ -48,8 +48,8 @@ struct drawing {
 	char key_id[STROKE_MAX_TEXT + 1]; /* NUL-terminated, may be empty */
 	char word[STROKE_MAX_TEXT + 1];
 	char country[3]; /* two letters, or "" when unknown */
-	int recognized;  /* RECOGNIZED_* */
-	size_t n, cap;   /* points used / allocated */
+	int recognized;	 /* RECOGNIZED_* */
+	size_t n, cap;	 /* points used / allocated */
 	struct stroke_point *p;
 };
 
@@ -58,7 +58,7 @@ struct stroke_reader {
 	const char *name;     /* file name for messages */
 	unsigned long record; /* records read so far */
 	unsigned long part;   /* records since the last stream header */
-	int ended;            /* the end marker of the last stream was read */
+	int ended;	      /* the end marker of the last stream was read */
 	struct stroke_header h;
 };
 

@@ -162,8 +162,8 @@ long parse_long(int opt, const char *s, long lo, long hi)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < lo || v > hi)
-		die("-%c: bad value '%s' (want an integer from %ld to %ld)", opt, s,
-		    lo, hi);
+		die("-%c: bad value '%s' (want an integer from %ld to %ld)",
+		    opt, s, lo, hi);
 	return v;
 }
 
@@ -175,7 +175,7 @@ double parse_double(int opt, const char *s, double lo, double hi)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
-		die("-%c: bad value '%s' (want a number from %g to %g)", opt, s, lo,
-		    hi);
+		die("-%c: bad value '%s' (want a number from %g to %g)", opt, s,
+		    lo, hi);
 	return v;
 }
