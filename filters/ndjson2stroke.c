@@ -276,28 +276,35 @@ static int scan_string(struct scan *s, char *dst, size_t cap, size_t *len)
  * midpoint between two doubles. */
 static inline int decimal(unsigned long long m, int k, double *out)
 {
+	static const double exact[] = {
+	    1e0,  1e1,	1e2,  1e3,  1e4,  1e5,	1e6,  1e7,
+	    1e8,  1e9,	1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 	static const long double pow10[] = {
 	    1e0L,  1e1L,  1e2L,	 1e3L,	1e4L,  1e5L,  1e6L,
 	    1e7L,  1e8L,  1e9L,	 1e10L, 1e11L, 1e12L, 1e13L,
 	    1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
 	    1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
-	long double r, mid;
-	double d, n;
+	long double r, half;
+	uint64_t bits;
+	double d, up;
 
 	if (m < 1ull << 53 && k <= 22) { /* both exact in double */
-		*out = k ? (double)m / (double)pow10[k] : (double)m;
+		*out = k ? (double)m / exact[k] : (double)m;
 		return 0;
 	}
 	if (k > 27 || LDBL_MANT_DIG < 64)
 		return -1;
 	r = (long double)m / pow10[k];
 	d = (double)r;
-	if ((long double)d != r) {
-		n = nextafter(d, r > d ? INFINITY : -INFINITY);
-		mid = ((long double)d + n) / 2;
-		if (fabsl(r - mid) <= fabsl(r) * 0x1p-62L)
-			return -1;
-	}
+	memcpy(&bits, &d, 8);
+	if ((bits & ((1ull << 52) - 1)) == 0)
+		return -1; /* a power of two (or 0): uneven neighbours */
+	bits++;
+	memcpy(&up, &bits, 8);
+	half = ((long double)up - d) / 2; /* half an ulp of d */
+	if (fabsl(fabsl(r - d) - half) <= r * 0x1p-62L)
+		return -1;
 	*out = d;
 	return 0;
 }
