@@ -9,7 +9,7 @@
 # BUILD selects the output directory; SAN=1 builds with AddressSanitizer and
 # UBSan (make check does this in build-san/).
 
-FILTERS = ndjson2stroke rdp-simplify normalize stroke2svg stroke2txt npz2stroke stroke2npz batch train
+FILTERS = ndjson2stroke rdp-simplify normalize stroke2svg stroke2txt npz2stroke stroke2npz batch train lerp decode model2js
 
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -36,7 +36,7 @@ BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BINS = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEB_PACKAGES = build-essential libopenblas-dev libjson-c-dev libcsv-dev \
-	zlib1g-dev parallel librsvg2-bin python3 time
+	zlib1g-dev parallel librsvg2-bin python3 time gnuplot-nox
 
 all: $(BINS) $(TEST_BINS)
 

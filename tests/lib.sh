@@ -19,8 +19,8 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/sketchrnn-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 T_FAILED=0
 
-t_pass() { echo "ok - $1"; }
-t_fail() { echo "not ok - $1"; T_FAILED=1; }
+t_pass() { printf 'ok - %s\n' "$1"; }
+t_fail() { printf 'not ok - %s\n' "$1"; T_FAILED=1; }
 
 t_ok() {
 	desc=$1; shift

@@ -1,0 +1,42 @@
+#!/bin/sh
+# bench/decode.sh BUILD: decoding speed with the 512-unit pretrained sheep
+# model (data/models/sheep.gen.json), sketchrnn's decode at batch 1 and
+# batch 100, against @magenta/sketch under node in the same run (when
+# tests/magenta/node_modules is installed: cd tests/magenta && npm ci).
+# Same model, Magenta's sampling procedure, temperature 0.25; speeds are
+# per sampled row and per drawing.  One core (taskset -c 0) unless
+# THREADS=2.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=$top/${1:-build}/bin
+model=$top/data/models/sheep.gen.json
+one="taskset -c 0"
+command -v taskset > /dev/null && [ "${THREADS:-1}" = 1 ] || one=
+export OPENBLAS_NUM_THREADS=${THREADS:-1}
+
+ours() { # count batch -> "drawings rows seconds"
+	s=$(date +%s.%N)
+	$one "$bin/decode" -m "$model" -M -t 0.25 -n "$1" -b "$2" > "$tmp"
+	e=$(date +%s.%N)
+	rows=$("$bin/stroke2txt" -s "$tmp" | sed -n 's/.*points=//p' | awk '{ n += $1 + 1 } END { print n }')
+	echo "$1 $rows $(echo "$s $e" | awk '{ print $2 - $1 }')"
+}
+line() { # name "drawings rows seconds" [baseline-ms-per-row]
+	printf '%-34s ' "$1"
+	echo "$2 ${3:-0}" | awk '{ ms = $3 / $2 * 1000
+		printf "%5d drawings %6d rows %7.2f s %8.3f ms/row %7.1f drawings/s", $1, $2, $3, ms, $1 / $3
+		if ($4 > 0) printf " %6.1fx", $4 / ms; printf "\n" }'
+}
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+base=
+nm=$top/tests/magenta/node_modules
+if [ -d "$nm" ] && command -v node > /dev/null; then
+	js=$($one env NODE_PATH="$nm" node "$top/bench/decode_magenta.js" "$model" 10 0.25 2>/dev/null | tail -1)
+	line "@magenta/sketch (tfjs cpu, node)" "$js"
+	base=$(echo "$js" | awk '{ print $3 / $2 * 1000 }')
+else
+	echo "@magenta/sketch not installed (cd tests/magenta && npm ci): no baseline"
+fi
+line "decode -b 1 (sgemv)" "$(ours 100 1)" "$base"
+line "decode -b 100 (sgemm)" "$(ours 100 100)" "$base"

@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""torch_step.py: the sketch-rnn training step of bench/step.c in PyTorch,
+for comparison: same shapes, same synthetic lengths, recurrent dropout
+(keep 0.9), the reference loss, element-wise clipping and TF-style Adam.
+
+usage: /usr/bin/python3 bench/torch_step.py [-l] [-c default|small]
+       [-n steps] [-t threads]
+
+The model is written the way a straightforward PyTorch port would be: the
+input projection of all steps in one matmul per layer, an explicit cell
+(gates i, j, f, o, forget bias 1 inside) stepped in Python, autograd for
+the backward pass.  Prints the seconds per step on one line starting with
+"torch step:".
+"""
+import argparse
+import time
+
+import torch
+
+
+def cell_step(a, h, c, wh, cell, p, pre, mask):
+    H = h.shape[1]
+    a = a + h @ wh
+    if cell == "layer_norm":
+        a = a.view(-1, 4, H)
+        a = torch.nn.functional.layer_norm(a, (H,), eps=1e-3).view(-1, 4 * H)
+        a = a * p[pre + "ln_g"] + p[pre + "ln_b"]
+    i, j, f, o = a.chunk(4, dim=1)
+    g = torch.tanh(j) * mask
+    c = c * torch.sigmoid(f + 1.0) + torch.sigmoid(i) * g
+    if cell == "layer_norm":
+        cn = torch.nn.functional.layer_norm(c, (H,), eps=1e-3)
+        h = torch.tanh(cn * p[pre + "lnc_g"] + p[pre + "lnc_b"]) * \
+            torch.sigmoid(o)
+    else:
+        h = torch.tanh(c) * torch.sigmoid(o)
+    return h, c
+
+
+def run_rnn(x, h, c, p, pre, cell, masks, lengths=None):
+    """x [T, B, in] -> h sequence; frozen after lengths[b] steps if given."""
+    proj = x @ p[pre + "wx"]
+    if cell == "lstm":
+        proj = proj + p[pre + "b"]
+    proj = proj.unbind(0)  # one backward node, not a select per step
+    hs = []
+    for t in range(x.shape[0]):
+        h2, c2 = cell_step(proj[t], h, c, p[pre + "wh"], cell, p, pre,
+                           masks[t])
+        if lengths is not None:
+            live = (t < lengths).unsqueeze(1)
+            h2 = torch.where(live, h2, h)
+            c2 = torch.where(live, c2, c)
+        h, c = h2, c2
+        hs.append(h)
+    return torch.stack(hs), h
+
+
+def make_params(cell, He, Hd, Nz, M):
+    p = {}
+
+    def lstm(pre, n_in, H):
+        p[pre + "wx"] = torch.randn(n_in, 4 * H) * 0.05
+        p[pre + "wh"] = torch.randn(H, 4 * H) / H ** 0.5
+        if cell == "lstm":
+            p[pre + "b"] = torch.zeros(4 * H)
+        else:
+            p[pre + "ln_g"] = torch.ones(4 * H)
+            p[pre + "ln_b"] = torch.zeros(4 * H)
+            p[pre + "lnc_g"] = torch.ones(H)
+            p[pre + "lnc_b"] = torch.zeros(H)
+    lstm("fw_", 5, He)
+    lstm("bw_", 5, He)
+    p["mu_w"] = torch.randn(2 * He, Nz) * 1e-3
+    p["mu_b"] = torch.zeros(Nz)
+    p["sigma_w"] = torch.randn(2 * He, Nz) * 1e-3
+    p["sigma_b"] = torch.zeros(Nz)
+    p["init_w"] = torch.randn(Nz, 2 * Hd) * 1e-3
+    p["init_b"] = torch.zeros(2 * Hd)
+    lstm("dec_", 5 + Nz, Hd)
+    p["out_w"] = torch.randn(Hd, 6 * M + 3) * 0.05
+    p["out_b"] = torch.zeros(6 * M + 3)
+    for v in p.values():
+        v.requires_grad_(True)
+    return p
+
+
+def loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, keep, klw):
+    B, T1, _ = strokes.shape
+    T = T1 - 1
+    xs = strokes[:, 1:].transpose(0, 1)  # [T, B, 5]
+    rev = torch.zeros_like(xs)
+    for b in range(B):
+        L = int(lengths[b])
+        rev[:L, b] = torch.flip(xs[:L, b], dims=[0])
+    Te = int(lengths.max())
+
+    def masks(H):
+        return (torch.rand(T, B, H) < keep).float() / keep
+    zeros = torch.zeros(B, He)
+    _, hf = run_rnn(xs[:Te], zeros, zeros, p, "fw_", cell, masks(He),
+                    lengths)
+    _, hb = run_rnn(rev[:Te], zeros, zeros, p, "bw_", cell, masks(He),
+                    lengths)
+    hcat = torch.cat([hf, hb], dim=1)
+    mu = hcat @ p["mu_w"] + p["mu_b"]
+    sh = hcat @ p["sigma_w"] + p["sigma_b"]
+    z = mu + torch.exp(sh / 2) * torch.randn(B, Nz)
+    st = torch.tanh(z @ p["init_w"] + p["init_b"])
+    c0, h0 = (st[:, :Hd], st[:, Hd:]) if cell == "lstm" else \
+        (st[:, Hd:], st[:, :Hd])
+    xin = torch.cat([strokes[:, :T].transpose(0, 1),
+                     z.unsqueeze(0).expand(T, B, Nz)], dim=2)
+    hs, _ = run_rnn(xin, h0, c0, p, "dec_", cell, masks(Hd))
+    y = hs @ p["out_w"] + p["out_b"]
+    tgt = xs
+    pi = torch.softmax(y[..., 3:3 + M], dim=-1)
+    mx, my = y[..., 3 + M:3 + 2 * M], y[..., 3 + 2 * M:3 + 3 * M]
+    sx = torch.exp(y[..., 3 + 3 * M:3 + 4 * M])
+    sy = torch.exp(y[..., 3 + 4 * M:3 + 5 * M])
+    rho = torch.tanh(y[..., 3 + 5 * M:])
+    zx, zy = (tgt[..., 0:1] - mx) / sx, (tgt[..., 1:2] - my) / sy
+    Z = zx ** 2 + zy ** 2 - 2 * rho * zx * zy
+    om = 1 - rho ** 2
+    N = torch.exp(-Z / (2 * om)) / (2 * torch.pi * sx * sy * torch.sqrt(om))
+    ls = -torch.log((pi * N).sum(-1) + 1e-6) * (1 - tgt[..., 4])
+    lp = -(tgt[..., 2:] * torch.log_softmax(y[..., :3], dim=-1)).sum(-1)
+    kl = -0.5 * torch.mean(1 + sh - mu ** 2 - torch.exp(sh))
+    return (ls.sum() + lp.sum()) / (B * T) + \
+        klw * torch.clamp(kl, min=0.2)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-c", default="default")
+    ap.add_argument("-l", action="store_true")
+    ap.add_argument("-n", type=int, default=0)
+    ap.add_argument("-t", type=int, default=0)
+    a = ap.parse_args()
+    if a.t:
+        torch.set_num_threads(a.t)
+    cell = "layer_norm" if a.l else "lstm"
+    if a.c == "default":
+        He, Hd, Nz, M, B, T, n = 256, 512, 128, 20, 100, 250, a.n or 1
+    else:
+        He, Hd, Nz, M, B, T, n = 64, 128, 32, 20, 100, 100, a.n or 10
+    torch.manual_seed(1)
+    lengths = torch.tensor([T // 2 + (37 * b) % (T // 2 + 1)
+                            for b in range(B)])
+    strokes = torch.zeros(B, T + 1, 5)
+    strokes[:, 0, 2] = 1
+    for b in range(B):
+        L = int(lengths[b])
+        strokes[b, 1:L + 1, :2] = torch.randn(L, 2)
+        up = torch.rand(L) < 0.2
+        strokes[b, 1:L + 1, 2] = (~up).float()
+        strokes[b, 1:L + 1, 3] = up.float()
+        strokes[b, L + 1:, 4] = 1
+    p = make_params(cell, He, Hd, Nz, M)
+    m = {k: torch.zeros_like(v) for k, v in p.items()}
+    v2 = {k: torch.zeros_like(v) for k, v in p.items()}
+    total = 0.0
+    for step in range(n + 1):
+        t0 = time.perf_counter()
+        klw = 0.5 - 0.49 * 0.99995 ** step
+        loss = loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, 0.9, klw)
+        for v in p.values():
+            v.grad = None
+        loss.backward()
+        lr = (1e-3 - 1e-5) * 0.9999 ** step + 1e-5
+        t = step + 1
+        lrt = lr * (1 - 0.999 ** t) ** 0.5 / (1 - 0.9 ** t)
+        with torch.no_grad():
+            for k, w in p.items():
+                g = w.grad.clamp(-1, 1)
+                m[k].mul_(0.9).add_(g, alpha=0.1)
+                v2[k].mul_(0.999).addcmul_(g, g, value=0.001)
+                w.sub_(lrt * m[k] / (v2[k].sqrt() + 1e-8))
+        if step > 0:
+            total += time.perf_counter() - t0
+    print("torch step: config %s (%s cells), torch %s, threads %d: "
+          "%.4f s/step over %d steps, last cost %.4f" %
+          (a.c, cell, torch.__version__, torch.get_num_threads(),
+           total / n, n, float(loss)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+/*
+ * sketchjs.h: reading sketch-rnn-js model files (the JSON format of
+ * Magenta's pretrained models for @magenta/sketch, sketch-rnn-js and
+ * ml5.js): NAME.gen.json (decoder only) and NAME.vae.json (encoder and
+ * decoder).  This module only reads and validates; running the model is
+ * lstm.h and mdn.h, writing the format is not done here.
+ *
+ * A file is one JSON array [info, shapes, blobs]:
+ *   info    object: mode (2 or "gen": decoder only; 0, 1 or "vae": VAE),
+ *           version (integer, optional), name (string, optional),
+ *           scale_factor (number > 0), max_seq_len (integer > 0); other
+ *           keys (r_loss, kl_loss, training_size) are ignored;
+ *   shapes  one dimension list per tensor ([rows, cols] or [n]);
+ *   blobs   one base64 string per tensor: its values as little-endian
+ *           int16 q, row-major, dequantised as w = (float)(10.0 q / 32767.0)
+ *           (the rule of @magenta/sketch 0.2.0, computed in double and
+ *           rounded once to float).  Base64 is read as atob() reads it
+ *           (padding optional), except that whitespace is refused.
+ *
+ * Tensors, in file order, with the names used here (the same names as the
+ * parameter table of sketchrnn.h).  H decoder units, E encoder units per
+ * direction, Nz latent size, M mixtures (Magenta's code fixes M = 20; any
+ * M >= 1 is accepted here):
+ *
+ *   gen (5)                       vae (17)
+ *   0 out_w  [H, 6M+3]            0 enc_fw_wx [5, 4E]    9 sigma_b [Nz]
+ *   1 out_b  [6M+3]               1 enc_fw_wh [E, 4E]   10 init_w  [Nz, 2H]
+ *   2 dec_wx [5, 4H]              2 enc_fw_b  [4E]      11 init_b  [2H]
+ *   3 dec_wh [H, 4H]              3 enc_bw_wx [5, 4E]   12 out_w   [H, 6M+3]
+ *   4 dec_b  [4H]                 4 enc_bw_wh [E, 4E]   13 out_b   [6M+3]
+ *                                 5 enc_bw_b  [4E]      14 dec_wx  [5+Nz, 4H]
+ *                                 6 mu_w      [2E, Nz]  15 dec_wh  [H, 4H]
+ *                                 7 mu_b      [Nz]      16 dec_b   [4H]
+ *                                 8 sigma_w   [2E, Nz]
+ *
+ * The LSTM tensors need no reordering for lstm.h: @magenta/sketch runs
+ * tf.basicLSTMCell (tfjs-core 1.7.4 ops/lstm.js) on the kernel
+ * [dec_wx; dec_wh] stacked to [5+H, 4H], so a = [x, h] W + b with the
+ * columns split into the gates i, j, f, o in that order, and the forget
+ * bias 1.0 added at run time (not stored in dec_b):
+ *   c' = sigmoid(i) tanh(j) + c sigmoid(f + 1),  h' = tanh(c') sigmoid(o).
+ * That is exactly lstm.h's cell (gate order i, j, f, o, forget bias added
+ * inside the step, wx [in, 4H], wh [H, 4H]).  The output layer y = h out_w
+ * + out_b has the block layout of mdn.h: 3 pen logits, then pi-hat, mu_x,
+ * mu_y, sigma-hat_x, sigma-hat_y, rho-hat, M values each.  The VAE
+ * decoder's input is [x; z] (rows 0..4 of dec_wx multiply the stroke), its
+ * initial state tanh(z init_w + init_b) is [c, h], c first; the encoder's
+ * output is [h_fw; h_bw].  The VAE rows come from reading the original
+ * sketch-rnn-js code only (@magenta/sketch ignores mode and always reads
+ * tensors 0-4 as a decoder-only model): no .vae.json file was available
+ * to check them.
+ *
+ * Ownership: sketchjs_read() fills a struct sketchjs whose tensors point
+ * into one buffer it allocates; sketchjs_free() releases it.
+ */
+#ifndef SKETCHRNN_SKETCHJS_H
+#define SKETCHRNN_SKETCHJS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum { SKETCHJS_GEN = 1, SKETCHJS_VAE = 2 };
+
+#define SKETCHJS_MAX_TENSORS 17
+/* Limits, far above Magenta's models (H 512, E 256, Nz 128, M 20): */
+#define SKETCHJS_MAX_BYTES (512L << 20) /* file size */
+#define SKETCHJS_MAX_UNITS 8192		/* H, E */
+#define SKETCHJS_MAX_Z 4096		/* Nz */
+#define SKETCHJS_MAX_MIXTURE 1000	/* M */
+#define SKETCHJS_MAX_SEQ_LEN 100000	/* max_seq_len */
+#define SKETCHJS_MAX_NAME 255		/* bytes of info.name */
+
+struct sketchjs_tensor {
+	const char *name; /* e.g. "dec_wh" (static storage) */
+	int ndim;	  /* 1 or 2 */
+	int shape[2];	  /* rows, columns (shape[1] = 1 when ndim is 1) */
+	long size;	  /* number of values */
+	float *data;	  /* [size] dequantised, row-major */
+};
+
+struct sketchjs {
+	int mode;	     /* SKETCHJS_GEN or SKETCHJS_VAE */
+	long version;	     /* info.version (0 if absent) */
+	char *name;	     /* info.name ("" if absent) */
+	double scale_factor; /* dataset units per model unit */
+	int max_seq_len;     /* longest training sequence (N_max) */
+	int H;		     /* decoder units */
+	int E;		     /* encoder units per direction (VAE, else 0) */
+	int Nz;		     /* latent size (VAE, else 0) */
+	int M;		     /* mixture components */
+	int ntensors;	     /* 5 (gen) or 17 (vae) */
+	struct sketchjs_tensor t[SKETCHJS_MAX_TENSORS];
+	float *buf; /* every tensor's values, back to back */
+};
+
+/*
+ * sketchjs_read: read and validate a whole model from f (name is used in
+ * messages only).  Returns 0, or -1 after printing "prog: name: what was
+ * wrong" with nothing left to free.
+ */
+int sketchjs_read(struct sketchjs *m, FILE *f, const char *name);
+/* sketchjs_load: sketchjs_read() of the file at path ("-" is stdin). */
+int sketchjs_load(struct sketchjs *m, const char *path);
+/* sketchjs_parse: the same from a text of len bytes in memory. */
+int sketchjs_parse(struct sketchjs *m, const char *text, size_t len,
+		   const char *name);
+void sketchjs_free(struct sketchjs *m);
+
+/* sketchjs_find: the tensor called name, or NULL. */
+const struct sketchjs_tensor *sketchjs_find(const struct sketchjs *m,
+					    const char *name);
+
+/* sketchjs_weight: the dequantisation of one stored int16 value. */
+float sketchjs_weight(int q);
+
+struct sketchrnn;
+/* sketchjs_to_net: build net (sketchrnn_build: LSTM cells, conditional
+ * for a VAE file) and copy every tensor of js into it by name, with the
+ * shapes checked against net's own table.  Returns 0, or -1 after "prog:
+ * name: what" (net is then freed). */
+int sketchjs_to_net(const struct sketchjs *js, struct sketchrnn *net,
+		    const char *name);
+
+/* sketchjs_quantize: the stored int16 of weight w: round(clip(w / 10, -1,
+ * 1) * 32767), Magenta's export rule; *clipped is incremented when
+ * |w| > 10. */
+int sketchjs_quantize(float w, long *clipped);
+
+/*
+ * sketchjs_write: net (LSTM cells only; decoder-only or VAE) to f as a
+ * sketch-rnn-js file: info {mode 2 (gen) or 1 (vae), version 6, name,
+ * scale_factor, max_seq_len}, the shapes and the base64 int16 blobs in the
+ * tensor order above.  Returns the number of weights clipped to +-10, or
+ * -1 after "prog: what" when the model cannot be written in this format
+ * (a layer-norm cell).  Write errors on stdout end the program.
+ */
+long sketchjs_write(FILE *f, const struct sketchrnn *net, const char *name,
+		    double scale_factor, int max_seq_len);
+
+#endif

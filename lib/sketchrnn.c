@@ -1,0 +1,527 @@
+/*
+ * sketchrnn.c: the sketch-rnn VAE over flat buffers (see sketchrnn.h).
+ * Encoder: Ha and Eck 2017 sec. 3.1; decoder and loss: sec. 3.2-3.3 and
+ * the reference code's get_lossfunc; shapes follow model(5).  The z part
+ * of the decoder input is projected once per drawing and added at every
+ * step instead of being concatenated to every input row.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdn.h"
+#include "rng.h"
+#include "sketchrnn.h"
+#include "util.h"
+
+static void add_tensor(struct sketchrnn *m, const char *name, int rows,
+		       int cols)
+{
+	struct sketchrnn_tensor *t = &m->tensor[m->ntensors++];
+
+	if (m->ntensors > SKETCHRNN_MAX_TENSORS)
+		die("sketchrnn: too many tensors");
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->ndim = cols > 0 ? 2 : 1;
+	t->shape[0] = rows;
+	t->shape[1] = cols > 0 ? cols : 1;
+	t->offset = m->nparams;
+	t->size = (long)rows * t->shape[1];
+	m->nparams += t->size;
+}
+
+static void add_lstm(struct sketchrnn *m, const char *pre, int cell, int in,
+		     int H)
+{
+	char name[16];
+
+#define T_(suffix, r, c)                                                       \
+	snprintf(name, sizeof(name), "%s_" suffix, pre);                       \
+	add_tensor(m, name, r, c)
+	T_("wx", in, 4 * H);
+	T_("wh", H, 4 * H);
+	if (cell == CELL_LSTM) {
+		T_("b", 4 * H, 0);
+	} else {
+		T_("ln_g", 4 * H, 0);
+		T_("ln_b", 4 * H, 0);
+		T_("lnc_g", H, 0);
+		T_("lnc_b", H, 0);
+	}
+#undef T_
+}
+
+const struct sketchrnn_tensor *sketchrnn_find(const struct sketchrnn *m,
+					      const char *name)
+{
+	for (int i = 0; i < m->ntensors; i++)
+		if (strcmp(m->tensor[i].name, name) == 0)
+			return &m->tensor[i];
+	return NULL;
+}
+
+static real *at(const struct sketchrnn *m, real *base, const char *pre,
+		const char *name)
+{
+	char full[32];
+	const struct sketchrnn_tensor *t;
+
+	snprintf(full, sizeof(full), "%s%s", pre, name);
+	t = sketchrnn_find(m, full);
+	return t ? base + t->offset : NULL;
+}
+
+static void point_lstm(const struct sketchrnn *m, real *base, const char *pre,
+		       struct lstm_params *p)
+{
+	p->wx = at(m, base, pre, "_wx");
+	p->wh = at(m, base, pre, "_wh");
+	p->b = at(m, base, pre, "_b");
+	p->ln_g = at(m, base, pre, "_ln_g");
+	p->ln_b = at(m, base, pre, "_ln_b");
+	p->lnc_g = at(m, base, pre, "_lnc_g");
+	p->lnc_b = at(m, base, pre, "_lnc_b");
+}
+
+static void point(const struct sketchrnn *m, real *base,
+		  struct sketchrnn_weights *w)
+{
+	memset(w, 0, sizeof(*w));
+	point_lstm(m, base, "enc_fw", &w->enc_fw);
+	point_lstm(m, base, "enc_bw", &w->enc_bw);
+	point_lstm(m, base, "dec", &w->dec);
+	w->mu_w = at(m, base, "", "mu_w");
+	w->mu_b = at(m, base, "", "mu_b");
+	w->sigma_w = at(m, base, "", "sigma_w");
+	w->sigma_b = at(m, base, "", "sigma_b");
+	w->init_w = at(m, base, "", "init_w");
+	w->init_b = at(m, base, "", "init_b");
+	w->out_w = at(m, base, "", "out_w");
+	w->out_b = at(m, base, "", "out_b");
+}
+
+void sketchrnn_build(struct sketchrnn *m, const struct sketchrnn_config *c)
+{
+	int He = c->enc_size, Hd = c->dec_size, Nz = c->z_size;
+
+	memset(m, 0, sizeof(*m));
+	m->cfg = *c;
+	m->enc = (struct lstm){c->enc_cell, 5, He};
+	m->dec = (struct lstm){c->dec_cell, 5, Hd};
+	if (c->conditional) {
+		add_lstm(m, "enc_fw", c->enc_cell, 5, He);
+		add_lstm(m, "enc_bw", c->enc_cell, 5, He);
+		add_tensor(m, "mu_w", 2 * He, Nz);
+		add_tensor(m, "mu_b", Nz, 0);
+		add_tensor(m, "sigma_w", 2 * He, Nz);
+		add_tensor(m, "sigma_b", Nz, 0);
+		add_tensor(m, "init_w", Nz, 2 * Hd);
+		add_tensor(m, "init_b", 2 * Hd, 0);
+	}
+	add_lstm(m, "dec", c->dec_cell, 5 + (c->conditional ? Nz : 0), Hd);
+	add_tensor(m, "out_w", Hd, MDN_WIDTH(c->num_mixture));
+	add_tensor(m, "out_b", MDN_WIDTH(c->num_mixture), 0);
+	m->params = xcalloc((size_t)m->nparams, sizeof(real));
+	m->grads = xcalloc((size_t)m->nparams, sizeof(real));
+	point(m, m->params, &m->w);
+	point(m, m->grads, &m->g);
+}
+
+static void fill_uniform(real *p, long n, double lim, struct rng *r)
+{
+	for (long i = 0; i < n; i++)
+		p[i] = (real)((2 * rng_uniform(r) - 1) * lim);
+}
+
+static void fill_normal(real *p, long n, double sd, struct rng *r)
+{
+	for (long i = 0; i < n; i++)
+		p[i] = (real)(sd * rng_normal(r));
+}
+
+static void fill_const(real *p, long n, real v)
+{
+	for (long i = 0; i < n; i++)
+		if (p)
+			p[i] = v;
+}
+
+/* orthogonal: an H x H orthogonal block written at w with row stride ld:
+ * modified Gram-Schmidt on the rows of a Gaussian matrix (a Haar draw,
+ * like the reference's SVD of a Gaussian). */
+static void orthogonal(real *w, int H, int ld, struct rng *r)
+{
+	double *q = xmalloc((size_t)H * H * sizeof(double));
+
+	for (long i = 0; i < (long)H * H; i++)
+		q[i] = rng_normal(r);
+	for (int j = 0; j < H; j++) {
+		double *qj = q + (long)j * H, nrm = 0;
+
+		for (int k = 0; k < j; k++) {
+			const double *qk = q + (long)k * H;
+			double d = 0;
+
+			for (int i = 0; i < H; i++)
+				d += qj[i] * qk[i];
+			for (int i = 0; i < H; i++)
+				qj[i] -= d * qk[i];
+		}
+		for (int i = 0; i < H; i++)
+			nrm += qj[i] * qj[i];
+		nrm = sqrt(nrm);
+		for (int i = 0; i < H; i++)
+			qj[i] /= nrm;
+	}
+	for (int i = 0; i < H; i++)
+		for (int j = 0; j < H; j++)
+			w[(long)i * ld + j] = (real)q[(long)i * H + j];
+	free(q);
+}
+
+static void init_lstm(const struct lstm_params *p, int cell, int in, int H,
+		      struct rng *r)
+{
+	fill_uniform(p->wx, (long)in * 4 * H, sqrt(6.0 / (in + 4 * H)), r);
+	for (int k = 0; k < 4; k++)
+		orthogonal(p->wh + k * H, H, 4 * H, r);
+	if (cell == CELL_LSTM) {
+		fill_const(p->b, 4 * H, 0);
+	} else {
+		fill_const(p->ln_g, 4 * H, 1);
+		fill_const(p->ln_b, 4 * H, 0);
+		fill_const(p->lnc_g, H, 1);
+		fill_const(p->lnc_b, H, 0);
+	}
+}
+
+void sketchrnn_init(struct sketchrnn *m, struct rng *r)
+{
+	const struct sketchrnn_config *c = &m->cfg;
+	int He = c->enc_size, Hd = c->dec_size, Nz = c->z_size;
+	int W = MDN_WIDTH(c->num_mixture);
+	struct sketchrnn_weights *w = &m->w;
+
+	if (c->conditional) {
+		init_lstm(&w->enc_fw, c->enc_cell, 5, He, r);
+		init_lstm(&w->enc_bw, c->enc_cell, 5, He, r);
+		fill_normal(w->mu_w, 2L * He * Nz, 0.001, r);
+		fill_const(w->mu_b, Nz, 0);
+		fill_normal(w->sigma_w, 2L * He * Nz, 0.001, r);
+		fill_const(w->sigma_b, Nz, 0);
+		fill_normal(w->init_w, 2L * Nz * Hd, 0.001, r);
+		fill_const(w->init_b, 2 * Hd, 0);
+	}
+	init_lstm(&w->dec, c->dec_cell, 5 + (c->conditional ? Nz : 0), Hd, r);
+	fill_uniform(w->out_w, (long)Hd * W, sqrt(6.0 / (Hd + W)), r);
+	fill_uniform(w->out_b, W, sqrt(3.0 / W), r);
+}
+
+static real *reals(long n)
+{
+	return xcalloc((size_t)n, sizeof(real));
+}
+
+/* batch_free: release the buffers of sketchrnn_batch(), if any. */
+static void batch_free(struct sketchrnn *m)
+{
+	real **bufs[] = {&m->xdec,  &m->target, &m->xencr,  &m->henc, &m->dhenc,
+			 &m->dhfw,  &m->dhbw,	&m->mu,	    &m->sh,   &m->eps,
+			 &m->z,	    &m->dmu,	&m->dsh,    &m->dz,   &m->init,
+			 &m->dinit, &m->zproj,	&m->dzproj, &m->dh0,  &m->dc0,
+			 &m->y,	    &m->dy,	&m->ddec};
+
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++) {
+		free(*bufs[i]);
+		*bufs[i] = NULL;
+	}
+	free(m->len);
+	m->len = NULL;
+	lstm_acts_free(&m->afw);
+	lstm_acts_free(&m->abw);
+	lstm_acts_free(&m->adec);
+}
+
+void sketchrnn_batch(struct sketchrnn *m, int B, int T, int with_dropout)
+{
+	int He = m->cfg.enc_size, Hd = m->cfg.dec_size, Nz = m->cfg.z_size;
+	long TB = (long)T * B, W = MDN_WIDTH(m->cfg.num_mixture);
+
+	batch_free(m);
+	m->B = B;
+	m->T = T;
+	m->len = xcalloc((size_t)B, sizeof(int));
+	m->xdec = reals(TB * 5);
+	m->target = reals(TB * 5);
+	m->xencr = reals(TB * 5);
+	lstm_acts_alloc(&m->adec, &m->dec, T, B, with_dropout);
+	m->y = reals(TB * W);
+	m->dy = reals(TB * W);
+	m->ddec = reals(TB * Hd);
+	m->dh0 = reals((long)B * Hd);
+	m->dc0 = reals((long)B * Hd);
+	if (!m->cfg.conditional)
+		return;
+	lstm_acts_alloc(&m->afw, &m->enc, T, B, with_dropout);
+	lstm_acts_alloc(&m->abw, &m->enc, T, B, with_dropout);
+	m->henc = reals(2L * B * He);
+	m->dhenc = reals(2L * B * He);
+	m->dhfw = reals((long)B * He);
+	m->dhbw = reals((long)B * He);
+	m->mu = reals((long)B * Nz);
+	m->sh = reals((long)B * Nz);
+	m->eps = reals((long)B * Nz);
+	m->z = reals((long)B * Nz);
+	m->dmu = reals((long)B * Nz);
+	m->dsh = reals((long)B * Nz);
+	m->dz = reals((long)B * Nz);
+	m->init = reals(2L * B * Hd);
+	m->dinit = reals(2L * B * Hd);
+	m->zproj = reals(4L * B * Hd);
+	m->dzproj = reals(4L * B * Hd);
+}
+
+void sketchrnn_free(struct sketchrnn *m)
+{
+	batch_free(m);
+	free(m->params);
+	free(m->grads);
+	memset(m, 0, sizeof(*m));
+}
+
+void sketchrnn_noise(struct sketchrnn *m, struct rng *r, double keep)
+{
+	long n = (long)m->T * m->B;
+
+	if (m->cfg.conditional)
+		for (long i = 0; i < (long)m->B * m->cfg.z_size; i++)
+			m->eps[i] = (real)rng_normal(r);
+	m->use_mask = keep < 1 && m->adec.mask;
+	if (!m->use_mask)
+		return;
+	if (m->cfg.conditional) {
+		lstm_mask_fill(m->afw.mask, n * m->enc.H, keep, r);
+		lstm_mask_fill(m->abw.mask, n * m->enc.H, keep, r);
+	}
+	lstm_mask_fill(m->adec.mask, n * m->dec.H, keep, r);
+}
+
+/* add_rows: y[rows, n] += b[n]. */
+static void add_rows(real *y, const real *b, long rows, int n)
+{
+	for (long r = 0; r < rows; r++)
+		for (int k = 0; k < n; k++)
+			y[r * n + k] += b[k];
+}
+
+/* add_colsum: db[n] += sum over rows of dy[rows, n]. */
+static void add_colsum(real *db, const real *dy, long rows, int n)
+{
+	for (long r = 0; r < rows; r++)
+		for (int k = 0; k < n; k++)
+			db[k] += dy[r * n + k];
+}
+
+/* layout: transpose strokes [B, T+1, 5] into the time-major inputs. */
+static void layout(struct sketchrnn *m, const real *strokes, const int *len)
+{
+	int B = m->B, T = m->T;
+
+	m->Te = 0;
+	for (int b = 0; b < B; b++) {
+		if (len[b] < 0 || len[b] > T)
+			die("sketchrnn: length %d outside 0..%d", len[b], T);
+		m->len[b] = len[b];
+		m->Te = len[b] > m->Te ? len[b] : m->Te;
+	}
+	for (int t = 0; t < T; t++) {
+		for (int b = 0; b < B; b++) {
+			const real *s = strokes + ((long)b * (T + 1)) * 5;
+			long o = ((long)t * B + b) * 5;
+
+			memcpy(m->xdec + o, s + t * 5, 5 * sizeof(real));
+			memcpy(m->target + o, s + (t + 1) * 5,
+			       5 * sizeof(real));
+			if (t < len[b])
+				memcpy(m->xencr + o, s + (len[b] - t) * 5,
+				       5 * sizeof(real));
+			else
+				memset(m->xencr + o, 0, 5 * sizeof(real));
+		}
+	}
+}
+
+/* encode: encoder, mu, sigma-hat, z, the decoder's initial state and the
+ * z projection. */
+static void encode(struct sketchrnn *m)
+{
+	int B = m->B, He = m->enc.H, Hd = m->dec.H, Nz = m->cfg.z_size;
+	int Te = m->Te, G = 4 * Hd;
+	const real *hf = m->afw.h + (long)Te * B * He;
+	const real *hb = m->abw.h + (long)Te * B * He;
+	struct sketchrnn_weights *w = &m->w;
+
+	lstm_forward(&m->enc, &m->afw, &w->enc_fw, m->target, NULL, m->len,
+		     m->use_mask ? m->afw.mask : NULL, Te, B);
+	lstm_forward(&m->enc, &m->abw, &w->enc_bw, m->xencr, NULL, m->len,
+		     m->use_mask ? m->abw.mask : NULL, Te, B);
+	for (int b = 0; b < B; b++) {
+		memcpy(m->henc + 2L * b * He, hf + (long)b * He,
+		       He * sizeof(real));
+		memcpy(m->henc + 2L * b * He + He, hb + (long)b * He,
+		       He * sizeof(real));
+	}
+	gemm(0, 0, B, Nz, 2 * He, 1, m->henc, 2 * He, w->mu_w, Nz, 0, m->mu,
+	     Nz);
+	add_rows(m->mu, w->mu_b, B, Nz);
+	gemm(0, 0, B, Nz, 2 * He, 1, m->henc, 2 * He, w->sigma_w, Nz, 0, m->sh,
+	     Nz);
+	add_rows(m->sh, w->sigma_b, B, Nz);
+	for (long i = 0; i < (long)B * Nz; i++)
+		m->z[i] = m->mu[i] + r_exp(m->sh[i] / 2) * m->eps[i];
+	gemm(0, 0, B, 2 * Hd, Nz, 1, m->z, Nz, w->init_w, 2 * Hd, 0, m->init,
+	     2 * Hd);
+	add_rows(m->init, w->init_b, B, 2 * Hd);
+	for (long i = 0; i < 2L * B * Hd; i++)
+		m->init[i] = r_tanh(m->init[i]);
+	/* state layout: LSTM [c, h], layer-norm LSTM [h, c] */
+	int coff = m->dec.cell == CELL_LSTM ? 0 : Hd;
+	for (int b = 0; b < B; b++) {
+		memcpy(m->adec.c + (long)b * Hd, m->init + 2L * b * Hd + coff,
+		       Hd * sizeof(real));
+		memcpy(m->adec.h + (long)b * Hd,
+		       m->init + 2L * b * Hd + (Hd - coff), Hd * sizeof(real));
+	}
+	gemm(0, 0, B, G, Nz, 1, m->z, Nz, w->dec.wx + 5L * G, G, 0, m->zproj,
+	     G);
+}
+
+double sketchrnn_forward(struct sketchrnn *m, const real *strokes,
+			 const int *len, double kl_weight, double kl_tolerance)
+{
+	int B = m->B, T = m->T, Hd = m->dec.H;
+	int M = m->cfg.num_mixture, W = MDN_WIDTH(M);
+	long TB = (long)T * B;
+
+	layout(m, strokes, len);
+	if (m->cfg.conditional) {
+		encode(m);
+	} else {
+		memset(m->adec.h, 0, (size_t)B * Hd * sizeof(real));
+		memset(m->adec.c, 0, (size_t)B * Hd * sizeof(real));
+	}
+	lstm_forward(&m->dec, &m->adec, &m->w.dec, m->xdec,
+		     m->cfg.conditional ? m->zproj : NULL, NULL,
+		     m->use_mask ? m->adec.mask : NULL, T, B);
+	gemm(0, 0, (int)TB, W, Hd, 1, m->adec.h + (long)B * Hd, Hd, m->w.out_w,
+	     W, 0, m->y, W);
+	add_rows(m->y, m->w.out_b, TB, W);
+	mdn_loss_forward(m->y, m->target, TB, M, m->pen_masked, &m->ls, &m->lp);
+	m->ls /= (double)TB;
+	m->lp /= (double)TB;
+	m->kl = m->kl_c = 0;
+	m->kl_weight = kl_weight;
+	if (m->cfg.conditional) {
+		m->kl = mdn_kl_forward(m->mu, m->sh, (long)B * m->cfg.z_size);
+		m->kl_c = m->kl > kl_tolerance ? m->kl : kl_tolerance;
+	}
+	m->cost = m->ls + m->lp + kl_weight * m->kl_c;
+	return m->cost;
+}
+
+/* init_backward: gradients of the decoder's initial state and z
+ * projection into z, init_w, init_b and dec_wx's z rows. */
+static void init_backward(struct sketchrnn *m)
+{
+	int B = m->B, Hd = m->dec.H, Nz = m->cfg.z_size, G = 4 * Hd;
+	int coff = m->dec.cell == CELL_LSTM ? 0 : Hd;
+	struct sketchrnn_weights *w = &m->w, *g = &m->g;
+
+	gemm(1, 0, Nz, G, B, 1, m->z, Nz, m->dzproj, G, 1, g->dec.wx + 5L * G,
+	     G);
+	gemm(0, 1, B, Nz, G, 1, m->dzproj, G, w->dec.wx + 5L * G, G, 0, m->dz,
+	     Nz);
+	for (int b = 0; b < B; b++) {
+		real *di = m->dinit + 2L * b * Hd;
+		const real *in = m->init + 2L * b * Hd;
+
+		memcpy(di + coff, m->dc0 + (long)b * Hd, Hd * sizeof(real));
+		memcpy(di + (Hd - coff), m->dh0 + (long)b * Hd,
+		       Hd * sizeof(real));
+		for (int k = 0; k < 2 * Hd; k++)
+			di[k] *= 1 - in[k] * in[k];
+	}
+	gemm(1, 0, Nz, 2 * Hd, B, 1, m->z, Nz, m->dinit, 2 * Hd, 1, g->init_w,
+	     2 * Hd);
+	add_colsum(g->init_b, m->dinit, B, 2 * Hd);
+	gemm(0, 1, B, Nz, 2 * Hd, 1, m->dinit, 2 * Hd, w->init_w, 2 * Hd, 1,
+	     m->dz, Nz);
+}
+
+/* encode_backward: from dz to the encoder parameters. */
+static void encode_backward(struct sketchrnn *m)
+{
+	int B = m->B, He = m->enc.H, Nz = m->cfg.z_size;
+	long n = (long)B * Nz;
+	struct sketchrnn_weights *w = &m->w, *g = &m->g;
+
+	for (long i = 0; i < n; i++) {
+		m->dmu[i] = m->dz[i];
+		m->dsh[i] =
+		    m->dz[i] * (real)0.5 * r_exp(m->sh[i] / 2) * m->eps[i];
+	}
+	/* d max(KL, tol): to KL when KL >= tol, as tf.maximum */
+	if (m->kl_c == m->kl)
+		mdn_kl_backward(m->mu, m->sh, n, (real)m->kl_weight, m->dmu,
+				m->dsh);
+	gemm(1, 0, 2 * He, Nz, B, 1, m->henc, 2 * He, m->dmu, Nz, 1, g->mu_w,
+	     Nz);
+	add_colsum(g->mu_b, m->dmu, B, Nz);
+	gemm(1, 0, 2 * He, Nz, B, 1, m->henc, 2 * He, m->dsh, Nz, 1, g->sigma_w,
+	     Nz);
+	add_colsum(g->sigma_b, m->dsh, B, Nz);
+	gemm(0, 1, B, 2 * He, Nz, 1, m->dmu, Nz, w->mu_w, Nz, 0, m->dhenc,
+	     2 * He);
+	gemm(0, 1, B, 2 * He, Nz, 1, m->dsh, Nz, w->sigma_w, Nz, 1, m->dhenc,
+	     2 * He);
+	for (int b = 0; b < B; b++) {
+		memcpy(m->dhfw + (long)b * He, m->dhenc + 2L * b * He,
+		       He * sizeof(real));
+		memcpy(m->dhbw + (long)b * He, m->dhenc + 2L * b * He + He,
+		       He * sizeof(real));
+	}
+	lstm_backward(&m->enc, &m->afw, &w->enc_fw, &g->enc_fw, m->target,
+		      m->len, m->use_mask ? m->afw.mask : NULL, m->Te, B, NULL,
+		      m->dhfw, NULL, NULL, NULL, NULL, NULL);
+	lstm_backward(&m->enc, &m->abw, &w->enc_bw, &g->enc_bw, m->xencr,
+		      m->len, m->use_mask ? m->abw.mask : NULL, m->Te, B, NULL,
+		      m->dhbw, NULL, NULL, NULL, NULL, NULL);
+}
+
+void sketchrnn_backward(struct sketchrnn *m)
+{
+	int B = m->B, T = m->T, Hd = m->dec.H;
+	int M = m->cfg.num_mixture, W = MDN_WIDTH(M);
+	long TB = (long)T * B;
+	int cond = m->cfg.conditional;
+
+	memset(m->grads, 0, (size_t)m->nparams * sizeof(real));
+	mdn_loss_backward(m->y, m->target, TB, M, m->pen_masked,
+			  (real)(1.0 / (double)TB), m->dy);
+	gemm(1, 0, Hd, W, (int)TB, 1, m->adec.h + (long)B * Hd, Hd, m->dy, W, 1,
+	     m->g.out_w, W);
+	add_colsum(m->g.out_b, m->dy, TB, W);
+	gemm(0, 1, (int)TB, Hd, W, 1, m->dy, W, m->w.out_w, W, 0, m->ddec, Hd);
+	if (cond) {
+		memset(m->dzproj, 0, 4L * B * Hd * sizeof(real));
+		memset(m->dh0, 0, (size_t)B * Hd * sizeof(real));
+		memset(m->dc0, 0, (size_t)B * Hd * sizeof(real));
+	}
+	lstm_backward(&m->dec, &m->adec, &m->w.dec, &m->g.dec, m->xdec, NULL,
+		      m->use_mask ? m->adec.mask : NULL, T, B, m->ddec, NULL,
+		      NULL, NULL, cond ? m->dzproj : NULL, cond ? m->dh0 : NULL,
+		      cond ? m->dc0 : NULL);
+	if (cond) {
+		init_backward(m);
+		encode_backward(m);
+	}
+}
