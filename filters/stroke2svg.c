@@ -32,6 +32,7 @@ struct options {
 	long cell;	     /* -s: cell side in px; 0 = natural size */
 	int label;	     /* -t: word as a label, word and key_id as title */
 	double width;	     /* -w: stroke width in px */
+	long part, parts;    /* -p K/N: with -o, only records K, K+N, ... */
 };
 
 /* A drawing held for the grid, with the scale of the stream it came from. */
@@ -60,7 +61,7 @@ static const char *const PALETTE[] = {
 static void usage(void)
 {
 	fprintf(stderr, "usage: stroke2svg [-Ct] [-c cols] [-o pattern] "
-			"[-s size] [-w width] [file ...]\n");
+			"[-p part/parts] [-s size] [-w width] [file ...]\n");
 	exit(1);
 }
 
@@ -448,7 +449,9 @@ static int read_stream(FILE *f, const char *name, struct run *r,
 	while ((rc = stroke_read(&rd, &d)) > 0) {
 		r->records++;
 		if (o->pattern) {
-			write_file(&d, scale, r->records, o);
+			if ((long)((r->records - 1) % (unsigned long)o->parts) ==
+			    o->part)
+				write_file(&d, scale, r->records, o);
 		} else if (r->n == GRID_MAX) {
 			warnmsg("%s:record %lu: more than %d drawings for one "
 				"SVG; use -o",
@@ -463,12 +466,28 @@ static int read_stream(FILE *f, const char *name, struct run *r,
 	return rc;
 }
 
+/* parse_part: "K/N" with 0 <= K < N <= 10000. */
+static void parse_part(const char *s, struct options *o)
+{
+	char *end;
+	long k, n;
+
+	k = strtol(s, &end, 10);
+	if (end == s || *end != '/')
+		die("-p: bad value '%s' (want K/N)", s);
+	n = strtol(end + 1, &end, 10);
+	if (*end || n < 1 || n > 10000 || k < 0 || k >= n)
+		die("-p: bad value '%s' (want K/N with 0 <= K < N <= 10000)", s);
+	o->part = k;
+	o->parts = n;
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	const char *why;
 	int c;
 
-	while ((c = getopt(argc, argv, "Cc:o:s:tw:")) != -1) {
+	while ((c = getopt(argc, argv, "Cc:o:p:s:tw:")) != -1) {
 		switch (c) {
 		case 'C':
 			o->colour = 1;
@@ -481,6 +500,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			if (why)
 				die("-o: bad pattern '%s': %s", optarg, why);
 			o->pattern = optarg;
+			break;
+		case 'p':
+			parse_part(optarg, o);
 			break;
 		case 's':
 			o->cell = parse_long(c, optarg, 8, 8192);
@@ -497,11 +519,13 @@ static void parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->pattern && o->cols)
 		die("-c makes a grid; -o writes one drawing per file");
+	if (o->parts > 1 && !o->pattern)
+		die("-p needs -o");
 }
 
 int main(int argc, char **argv)
 {
-	struct options o = {0, 0, NULL, 0, 0, DEFAULT_WIDTH};
+	struct options o = {0, 0, NULL, 0, 0, DEFAULT_WIDTH, 0, 1};
 	struct run r = {NULL, 0, 0, 0};
 	int i, status = 0;
 	size_t k;

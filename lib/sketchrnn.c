@@ -395,6 +395,16 @@ static void encode(struct sketchrnn *m)
 	     G);
 }
 
+void sketchrnn_encode(struct sketchrnn *m, const real *strokes, const int *len)
+{
+	if (!m->cfg.conditional)
+		die("sketchrnn: a decoder-only model has no encoder");
+	layout(m, strokes, len);
+	m->use_mask = 0;
+	memset(m->eps, 0, (size_t)m->B * m->cfg.z_size * sizeof(real));
+	encode(m);
+}
+
 double sketchrnn_forward(struct sketchrnn *m, const real *strokes,
 			 const int *len, double kl_weight, double kl_tolerance)
 {

@@ -119,6 +119,10 @@ void sketchrnn_noise(struct sketchrnn *m, struct rng *r, double keep);
  */
 double sketchrnn_forward(struct sketchrnn *m, const real *strokes,
 			 const int *len, double kl_weight, double kl_tolerance);
+/* sketchrnn_encode: only the encoder, without dropout: m->mu and m->sh
+ * [B, N_z] of a batch (strokes [B, T+1, 5], len [B]); m->z is set to mu.
+ * For encode(1); conditional models only. */
+void sketchrnn_encode(struct sketchrnn *m, const real *strokes, const int *len);
 /* sketchrnn_backward: m->grads = d cost / d params of the last forward. */
 void sketchrnn_backward(struct sketchrnn *m);
 

@@ -24,11 +24,13 @@ t_fail() { printf 'not ok - %s\n' "$1"; T_FAILED=1; }
 
 t_ok() {
 	desc=$1; shift
-	if "$@" > "$TMP/t.out" 2> "$TMP/t.err"; then
+	"$@" > "$TMP/t.out" 2> "$TMP/t.err"
+	st=$?
+	if [ $st -eq 0 ]; then
 		t_pass "$desc"
 	else
 		t_fail "$desc"
-		echo "# exit $? from: $*"; sed 's/^/# /' "$TMP/t.err" | head -5
+		echo "# exit $st from: $*"; sed 's/^/# /' "$TMP/t.err" | head -5
 	fi
 }
 

@@ -1,0 +1,100 @@
+/*
+ * pick: some drawings of a stroke(5) stream: skip the first S, then keep
+ * N, or keep those whose key_id or word is given.  The stream header
+ * (normalisation and scale factor) passes through; drawings are copied
+ * unchanged.  Like head(1) and grep(1) for strokes.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stroke.h"
+#include "util.h"
+
+struct options {
+	long skip;	    /* -s: drawings to skip first */
+	long count;	    /* -n: drawings to keep (0: all) */
+	const char *key;    /* -k: keep only this key_id */
+	const char *word;   /* -w: keep only this word */
+};
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: pick [-k key_id] [-n count] [-s skip] "
+			"[-w word] [file ...]\n");
+	exit(1);
+}
+
+static int wanted(const struct drawing *d, const struct options *o)
+{
+	return (!o->key || strcmp(d->key_id, o->key) == 0) &&
+	       (!o->word || strcmp(d->word, o->word) == 0);
+}
+
+/* copy: the picked drawings of one input; 1 when enough were kept, 0 at
+ * its end, -1 on bad input. */
+static int copy(FILE *f, const char *name, const struct options *o,
+		struct stroke_header *first, long *seen, long *kept)
+{
+	struct stroke_reader r;
+	struct drawing d;
+	int rc;
+
+	if (stroke_open(&r, f, name) < 0)
+		return -1;
+	if (first->version == 0) {
+		*first = r.h;
+		stroke_write_header(stdout, first);
+	} else if (r.h.flags != first->flags || r.h.scale != first->scale) {
+		warnmsg("%s: another scale factor than the first input's", name);
+		return -1;
+	}
+	drawing_init(&d);
+	while ((rc = stroke_read(&r, &d)) > 0) {
+		if (!wanted(&d, o) || (*seen)++ < o->skip)
+			continue;
+		stroke_write(stdout, &d);
+		if (o->count && ++*kept == o->count) {
+			rc = 1;
+			break;
+		}
+	}
+	drawing_free(&d);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {0, 0, NULL, NULL};
+	struct stroke_header first = {0, 0, 0};
+	long seen = 0, kept = 0;
+	int c, i, rc = 0;
+	FILE *f;
+
+	util_init(argv[0]);
+	while ((c = getopt(argc, argv, "k:n:s:w:")) != -1) {
+		switch (c) {
+		case 'k':
+			o.key = optarg;
+			break;
+		case 'n':
+			o.count = parse_long(c, optarg, 1, 1L << 40);
+			break;
+		case 's':
+			o.skip = parse_long(c, optarg, 0, 1L << 40);
+			break;
+		case 'w':
+			o.word = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	for (i = optind; rc == 0 && (i < argc || i == optind); i++) {
+		f = i < argc ? xfopen(argv[i], "rb") : stdin;
+		rc = copy(f, i < argc && strcmp(argv[i], "-") ? argv[i] : "<stdin>",
+			  &o, &first, &seen, &kept);
+		xfclose(f);
+	}
+	return out_finish(rc < 0);
+}

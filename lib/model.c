@@ -1,0 +1,761 @@
+/*
+ * model.c: hyperparameters and the model/checkpoint file (model(5)).
+ * See model.h for the contracts.  Sizes are validated against the tensor
+ * table that the stored hyperparameters give before anything is
+ * allocated; every value goes through bytes.h; a CRC-32 (zlib) covers the
+ * whole file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "batch.h"
+#include "bytes.h"
+#include "model.h"
+#include "util.h"
+
+enum { HP_INT, HP_CELL, HP_REAL, HP_U64 };
+
+struct hparam_desc {
+	const char *name;
+	int type;   /* HP_*: stored as u32 (INT, CELL), f64 (REAL), u64 */
+	size_t off; /* in struct hparams */
+	double lo, hi;
+};
+
+/* clang-format off */
+#define HP(name, type, lo, hi) {#name, type, offsetof(struct hparams, name), lo, hi}
+/* clang-format on */
+
+/* File order of the hyperparameters (model(5)); append only. */
+static const struct hparam_desc hp_table[] = {
+    HP(conditional, HP_INT, 0, 1),
+    HP(enc_model, HP_CELL, 0, 1),
+    HP(dec_model, HP_CELL, 0, 1),
+    HP(enc_rnn_size, HP_INT, 1, MODEL_MAX_ENC),
+    HP(dec_rnn_size, HP_INT, 1, MODEL_MAX_DEC),
+    HP(z_size, HP_INT, 1, MODEL_MAX_Z),
+    HP(num_mixture, HP_INT, 1, MODEL_MAX_MIXTURE),
+    HP(batch_size, HP_INT, 1, BATCH_MAX_SIZE),
+    HP(learning_rate, HP_REAL, 0, 1),
+    HP(decay_rate, HP_REAL, 0, 1),
+    HP(min_learning_rate, HP_REAL, 0, 1),
+    HP(grad_clip, HP_REAL, 0, 1e6),
+    HP(kl_weight, HP_REAL, 0, 1e6),
+    HP(kl_weight_start, HP_REAL, 0, 1e6),
+    HP(kl_decay_rate, HP_REAL, 0, 1),
+    HP(kl_tolerance, HP_REAL, 0, 1e6),
+    HP(use_recurrent_dropout, HP_INT, 0, 1),
+    HP(recurrent_dropout_prob, HP_REAL, 0.01, 1),
+    HP(random_scale_factor, HP_REAL, 0, 0.99),
+    HP(augment_stroke_prob, HP_REAL, 0, 1),
+    HP(num_steps, HP_U64, 0, 1e15),
+    HP(save_every, HP_INT, 1, 1e9),
+    HP(seed, HP_U64, 0, 9007199254740992.0),
+};
+#define NHP ((int)(sizeof(hp_table) / sizeof(hp_table[0])))
+
+void hparams_default(struct hparams *hp)
+{
+	memset(hp, 0, sizeof(*hp));
+	hp->conditional = 1;
+	hp->enc_model = CELL_LSTM;
+	hp->dec_model = CELL_LSTM;
+	hp->enc_rnn_size = 256;
+	hp->dec_rnn_size = 512;
+	hp->z_size = 128;
+	hp->num_mixture = 20;
+	hp->batch_size = 100;
+	hp->learning_rate = 0.001;
+	hp->decay_rate = 0.9999;
+	hp->min_learning_rate = 0.00001;
+	hp->grad_clip = 1.0;
+	hp->kl_weight = 0.5;
+	hp->kl_weight_start = 0.01;
+	hp->kl_decay_rate = 0.99995;
+	hp->kl_tolerance = 0.2;
+	hp->use_recurrent_dropout = 1;
+	hp->recurrent_dropout_prob = 0.90;
+	hp->random_scale_factor = 0.15;
+	hp->augment_stroke_prob = 0.10;
+	hp->num_steps = 10000000;
+	hp->save_every = 500;
+	hp->seed = 1;
+}
+
+const char *cell_name(int cell)
+{
+	return cell == CELL_LAYER_NORM ? "layer_norm" : "lstm";
+}
+
+int cell_parse(const char *s)
+{
+	if (strcmp(s, "lstm") == 0)
+		return CELL_LSTM;
+	if (strcmp(s, "layer_norm") == 0)
+		return CELL_LAYER_NORM;
+	return -1;
+}
+
+/* hp_get / hp_put: a field as a double (exact for every value allowed). */
+static double hp_get(const struct hparams *hp, const struct hparam_desc *d)
+{
+	const char *p = (const char *)hp + d->off;
+
+	if (d->type == HP_REAL)
+		return *(const double *)p;
+	if (d->type == HP_U64)
+		return (double)*(const uint64_t *)p;
+	return *(const int *)p;
+}
+
+static void hp_put(struct hparams *hp, const struct hparam_desc *d, double v)
+{
+	char *p = (char *)hp + d->off;
+
+	if (d->type == HP_REAL)
+		*(double *)p = v;
+	else if (d->type == HP_U64)
+		*(uint64_t *)p = (uint64_t)v;
+	else
+		*(int *)p = (int)v;
+}
+
+static int hp_valid(const struct hparam_desc *d, double v)
+{
+	if (!(v >= d->lo && v <= d->hi))
+		return 0;
+	return d->type == HP_REAL || v == floor(v);
+}
+
+const char *hparams_set(struct hparams *hp, const char *name, const char *value)
+{
+	char *end;
+	double v;
+	int i;
+
+	for (i = 0; i < NHP; i++)
+		if (strcmp(hp_table[i].name, name) == 0)
+			break;
+	if (i == NHP)
+		return "unknown hyperparameter";
+	if (hp_table[i].type == HP_CELL) {
+		v = cell_parse(value);
+		if (v < 0)
+			return "bad cell (want lstm or layer_norm)";
+	} else if (hp_table[i].type == HP_INT &&
+		   (strcmp(value, "True") == 0 ||
+		    strcmp(value, "False") == 0)) {
+		v = value[0] == 'T';
+	} else {
+		errno = 0;
+		v = strtod(value, &end);
+		if (end == value || *end || errno)
+			return "not a number";
+	}
+	if (!hp_valid(&hp_table[i], v))
+		return "out of range";
+	hp_put(hp, &hp_table[i], v);
+	return NULL;
+}
+
+const char *hparams_check(const struct hparams *hp)
+{
+	static char msg[96];
+
+	for (int i = 0; i < NHP; i++)
+		if (!hp_valid(&hp_table[i], hp_get(hp, &hp_table[i]))) {
+			snprintf(msg, sizeof(msg),
+				 "hyperparameter %s out of range",
+				 hp_table[i].name);
+			return msg;
+		}
+	return NULL;
+}
+
+void hparams_print(FILE *f, const struct hparams *hp, const char *prefix)
+{
+	const struct hparam_desc *d;
+
+	for (int i = 0; i < NHP; i++) {
+		d = &hp_table[i];
+		fprintf(f, "%s%s=", prefix, d->name);
+		if (d->type == HP_CELL)
+			fprintf(f, "%s\n", cell_name((int)hp_get(hp, d)));
+		else if (d->type == HP_REAL)
+			fprintf(f, "%.15g\n", hp_get(hp, d));
+		else
+			fprintf(f, "%.0f\n", hp_get(hp, d));
+	}
+}
+
+void hparams_config(const struct hparams *hp, struct sketchrnn_config *c)
+{
+	c->conditional = hp->conditional;
+	c->enc_cell = hp->enc_model;
+	c->dec_cell = hp->dec_model;
+	c->enc_size = hp->enc_rnn_size;
+	c->dec_size = hp->dec_rnn_size;
+	c->z_size = hp->z_size;
+	c->num_mixture = hp->num_mixture;
+}
+
+/* lstm_count / param_count: the size of the parameter buffer, computed
+ * without allocating (the layout of sketchrnn_build, model(5)). */
+static long lstm_count(int cell, long in, long H)
+{
+	return in * 4 * H + H * 4 * H + (cell == CELL_LSTM ? 4 * H : 10 * H);
+}
+
+static long param_count(const struct sketchrnn_config *c)
+{
+	long He = c->enc_size, Hd = c->dec_size, Nz = c->z_size;
+	long W = 6L * c->num_mixture + 3, n = 0;
+
+	if (c->conditional)
+		n = 2 * lstm_count(c->enc_cell, 5, He) +
+		    2 * (2 * He * Nz + Nz) + Nz * 2 * Hd + 2 * Hd;
+	return n + lstm_count(c->dec_cell, 5 + (c->conditional ? Nz : 0), Hd) +
+	       Hd * W + W;
+}
+
+#define HEAD_FIXED 16  /* magic, version, kind, hyperparameter count */
+#define DATA_SIZE 20   /* scale, N_max, ntensors, nparams */
+#define TENSOR_SIZE 36 /* name[16], ndim, rows, cols, offset */
+#define STATE_SIZE 136 /* checkpoint fields before m and v */
+#define TAIL_SIZE 8    /* end magic, CRC-32 */
+
+static long hp_bytes(void)
+{
+	long n = 0;
+
+	for (int i = 0; i < NHP; i++)
+		n += hp_table[i].type == HP_REAL || hp_table[i].type == HP_U64
+			 ? 8
+			 : 4;
+	return n;
+}
+
+/* file_size: the bytes of a file of this kind, shape and table. */
+static long file_size(int kind, int ntensors, long nparams)
+{
+	long n = HEAD_FIXED + hp_bytes() + DATA_SIZE +
+		 (long)ntensors * TENSOR_SIZE + 4 * nparams + TAIL_SIZE;
+
+	if (kind == MODEL_KIND_CHECKPOINT)
+		n += STATE_SIZE + 8 * nparams;
+	return n;
+}
+
+/* ---- writing ---- */
+
+struct out {
+	FILE *f;
+	uLong crc;
+};
+
+static void w_bytes(struct out *o, const void *p, size_t n)
+{
+	o->crc = crc32(o->crc, p, (uInt)n);
+	fwrite(p, 1, n, o->f);
+}
+
+static void w_u32(struct out *o, uint32_t v)
+{
+	unsigned char b[4];
+
+	put_u32(b, v);
+	w_bytes(o, b, 4);
+}
+
+static void w_u64(struct out *o, uint64_t v)
+{
+	unsigned char b[8];
+
+	put_u64(b, v);
+	w_bytes(o, b, 8);
+}
+
+static void w_f32(struct out *o, float v)
+{
+	unsigned char b[4];
+
+	put_f32(b, v);
+	w_bytes(o, b, 4);
+}
+
+static void w_f64(struct out *o, double v)
+{
+	uint64_t u;
+
+	memcpy(&u, &v, 8);
+	w_u64(o, u);
+}
+
+static void w_reals(struct out *o, const real *x, long n)
+{
+	unsigned char b[4096];
+	long i, j;
+
+	for (i = 0; i < n; i += j) {
+		for (j = 0; j < 1024 && i + j < n; j++)
+			put_f32(b + 4 * j, (float)x[i + j]);
+		w_bytes(o, b, (size_t)(4 * j));
+	}
+}
+
+static void write_state(struct out *o, const struct train_state *s, long n)
+{
+	w_u64(o, s->step);
+	w_u64(o, s->batch);
+	w_u64(o, s->data_seed);
+	w_u32(o, s->data_count);
+	w_u32(o, s->data_crc);
+	for (int i = 0; i < 4; i++)
+		w_u64(o, s->rng.s[i]);
+	w_u64(o, (uint64_t)s->adam.t);
+	w_f64(o, s->lr_scale);
+	w_f64(o, s->best_cost);
+	w_u64(o, s->best_step);
+	w_u32(o, s->stale);
+	w_u32(o, s->nonfinite);
+	w_f64(o, s->elapsed);
+	w_f64(o, s->adam.beta1);
+	w_f64(o, s->adam.beta2);
+	w_f64(o, s->adam.eps);
+	w_reals(o, s->adam.m, n);
+	w_reals(o, s->adam.v, n);
+}
+
+static void write_body(struct out *o, const struct model *m)
+{
+	const struct sketchrnn *net = &m->net;
+	const struct sketchrnn_tensor *t;
+	unsigned char name[16];
+	int i;
+
+	w_bytes(o, MODEL_MAGIC, 4);
+	w_u32(o, MODEL_VERSION);
+	w_u32(o, (uint32_t)m->kind);
+	w_u32(o, NHP);
+	for (i = 0; i < NHP; i++) {
+		const struct hparam_desc *d = &hp_table[i];
+		const char *p = (const char *)&m->hp + d->off;
+
+		if (d->type == HP_REAL)
+			w_f64(o, *(const double *)p);
+		else if (d->type == HP_U64)
+			w_u64(o, *(const uint64_t *)p);
+		else
+			w_u32(o, (uint32_t) * (const int *)p);
+	}
+	w_f32(o, m->scale);
+	w_u32(o, m->nmax);
+	w_u32(o, (uint32_t)net->ntensors);
+	w_u64(o, (uint64_t)net->nparams);
+	for (i = 0; i < net->ntensors; i++) {
+		t = &net->tensor[i];
+		memset(name, 0, sizeof(name));
+		memcpy(name, t->name, strnlen(t->name, sizeof(name)));
+		w_bytes(o, name, sizeof(name));
+		w_u32(o, (uint32_t)t->ndim);
+		w_u32(o, (uint32_t)t->shape[0]);
+		w_u32(o, (uint32_t)t->shape[1]);
+		w_u64(o, (uint64_t)t->offset);
+	}
+	w_reals(o, net->params, net->nparams);
+	if (m->kind == MODEL_KIND_CHECKPOINT)
+		write_state(o, &m->st, net->nparams);
+	w_bytes(o, MODEL_END_MAGIC, 4);
+	w_u32(o, (uint32_t)o->crc);
+}
+
+/* sync_dir: fsync the directory holding path, so the rename is durable. */
+static void sync_dir(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd;
+
+	if (slash == dir)
+		slash[1] = 0;
+	else if (slash)
+		*slash = 0;
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+int model_write(const char *path, const struct model *m)
+{
+	size_t len = strlen(path) + 32;
+	char *tmp = xmalloc(len);
+	struct out o;
+	int fd, err = 0;
+
+	snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || !(o.f = fdopen(fd, "wb"))) {
+		warnmsg("%s: cannot create %s:", path, tmp);
+		if (fd >= 0)
+			close(fd);
+		free(tmp);
+		return -1;
+	}
+	o.crc = crc32(0L, Z_NULL, 0);
+	errno = 0;
+	write_body(&o, m);
+	if (fflush(o.f) != 0 || ferror(o.f) || fsync(fd) != 0)
+		err = errno ? errno : EIO;
+	if (fclose(o.f) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (!err && rename(tmp, path) != 0)
+		err = errno;
+	if (err) {
+		errno = err;
+		warnmsg("%s: write error:", path);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	sync_dir(path);
+	free(tmp);
+	return 0;
+}
+
+/* ---- reading ---- */
+
+struct in {
+	FILE *f;
+	const char *name;
+	uLong crc;
+	long pos;
+	const char *what; /* field being read, for messages */
+};
+
+static int r_bytes(struct in *r, void *p, size_t n)
+{
+	size_t got = fread(p, 1, n, r->f);
+
+	if (got != n) {
+		if (ferror(r->f))
+			warnmsg("%s: read error at byte %ld:", r->name,
+				r->pos + (long)got);
+		else
+			warnmsg("%s: truncated at byte %ld (in %s)", r->name,
+				r->pos + (long)got, r->what);
+		return -1;
+	}
+	r->crc = crc32(r->crc, p, (uInt)n);
+	r->pos += (long)n;
+	return 0;
+}
+
+static int r_u32(struct in *r, uint32_t *v)
+{
+	unsigned char b[4];
+
+	if (r_bytes(r, b, 4) < 0)
+		return -1;
+	*v = get_u32(b);
+	return 0;
+}
+
+static int r_u64(struct in *r, uint64_t *v)
+{
+	unsigned char b[8];
+
+	if (r_bytes(r, b, 8) < 0)
+		return -1;
+	*v = get_u64(b);
+	return 0;
+}
+
+static int r_f64(struct in *r, double *v)
+{
+	uint64_t u;
+
+	if (r_u64(r, &u) < 0)
+		return -1;
+	memcpy(v, &u, 8);
+	return 0;
+}
+
+/* r_reals: n float32 values, each finite (and >= 0 when nonneg); names
+ * the tensor of the first bad one. */
+static int r_reals(struct in *r, const struct sketchrnn *net, real *x, long n,
+		   int nonneg)
+{
+	unsigned char b[4096];
+	long i, j, k;
+	float v;
+
+	for (i = 0; i < n; i += j) {
+		j = n - i < 1024 ? n - i : 1024;
+		if (r_bytes(r, b, (size_t)(4 * j)) < 0)
+			return -1;
+		for (k = 0; k < j; k++) {
+			v = get_f32(b + 4 * k);
+			if (!isfinite(v) || (nonneg && v < 0))
+				goto bad;
+			x[i + k] = (real)v;
+		}
+	}
+	return 0;
+bad:
+	for (int t = 0; t < net->ntensors; t++)
+		if (i + k < net->tensor[t].offset + net->tensor[t].size) {
+			warnmsg("%s: %s: element %ld of tensor %s is %s",
+				r->name, r->what, i + k - net->tensor[t].offset,
+				net->tensor[t].name,
+				isfinite(v) ? "negative" : "not finite");
+			break;
+		}
+	return -1;
+}
+
+static int bad(const struct in *r, const char *what)
+{
+	warnmsg("%s: %s", r->name, what);
+	return -1;
+}
+
+static int read_head(struct in *r, struct model *m)
+{
+	char magic[4];
+	uint32_t version, kind, nhp, u;
+	const char *why;
+
+	r->what = "header";
+	if (r_bytes(r, magic, 4) < 0)
+		return -1;
+	if (memcmp(magic, MODEL_MAGIC, 4) != 0)
+		return bad(r, "not a sketchrnn model (bad magic)");
+	if (r_u32(r, &version) < 0 || r_u32(r, &kind) < 0 || r_u32(r, &nhp) < 0)
+		return -1;
+	if (version != MODEL_VERSION) {
+		warnmsg("%s: unsupported version %u (this program reads %d)",
+			r->name, version, MODEL_VERSION);
+		return -1;
+	}
+	if (kind != MODEL_KIND_MODEL && kind != MODEL_KIND_CHECKPOINT)
+		return bad(r, "bad kind (want 1, model, or 2, checkpoint)");
+	if (nhp != NHP) {
+		warnmsg("%s: %u hyperparameters (version %d has %d)", r->name,
+			nhp, MODEL_VERSION, NHP);
+		return -1;
+	}
+	m->kind = (int)kind;
+	r->what = "hyperparameters";
+	for (int i = 0; i < NHP; i++) {
+		const struct hparam_desc *d = &hp_table[i];
+		double v;
+		uint64_t w;
+
+		if (d->type == HP_REAL) {
+			if (r_f64(r, &v) < 0)
+				return -1;
+		} else if (d->type == HP_U64) {
+			if (r_u64(r, &w) < 0)
+				return -1;
+			v = w > (uint64_t)d->hi ? -1 : (double)w;
+		} else {
+			if (r_u32(r, &u) < 0)
+				return -1;
+			v = u;
+		}
+		if (!hp_valid(d, v)) {
+			warnmsg("%s: hyperparameter %s out of range", r->name,
+				d->name);
+			return -1;
+		}
+		hp_put(&m->hp, d, v);
+	}
+	if ((why = hparams_check(&m->hp)))
+		return bad(r, why);
+	return 0;
+}
+
+static int read_table(struct in *r, struct model *m, long fsize)
+{
+	struct sketchrnn_config c;
+	unsigned char b[TENSOR_SIZE];
+	uint32_t nt, u;
+	uint64_t np;
+	long want;
+	char msg[160];
+	const struct sketchrnn_tensor *t;
+
+	r->what = "data header";
+	if (r_bytes(r, b, 4) < 0)
+		return -1;
+	m->scale = get_f32(b);
+	if (!(isfinite(m->scale) && m->scale > 0 && m->scale <= 1e6f))
+		return bad(r, "scale factor not a positive finite number");
+	if (r_u32(r, &u) < 0)
+		return -1;
+	if (u < 1 || u > MODEL_MAX_NMAX)
+		return bad(r, "N_max out of range (1 to 100000)");
+	m->nmax = u;
+	if (r_u32(r, &nt) < 0 || r_u64(r, &np) < 0)
+		return -1;
+	hparams_config(&m->hp, &c);
+	want = param_count(&c);
+	if (want > MODEL_MAX_PARAMS)
+		return bad(r, "the hyperparameters give more than 2^28 "
+			      "parameters");
+	if (np != (uint64_t)want) {
+		snprintf(msg, sizeof(msg),
+			 "%llu parameters stored, the hyperparameters give %ld",
+			 (unsigned long long)np, want);
+		return bad(r, msg);
+	}
+	if (nt > SKETCHRNN_MAX_TENSORS)
+		return bad(r, "too many tensors");
+	if (fsize >= 0 && fsize != file_size(m->kind, (int)nt, want)) {
+		snprintf(msg, sizeof(msg),
+			 "%ld bytes, a %s of this shape has %ld (%s)", fsize,
+			 m->kind == MODEL_KIND_MODEL ? "model" : "checkpoint",
+			 file_size(m->kind, (int)nt, want),
+			 fsize < file_size(m->kind, (int)nt, want)
+			     ? "truncated"
+			     : "trailing bytes");
+		return bad(r, msg);
+	}
+	sketchrnn_build(&m->net, &c);
+	if (m->net.nparams != want || m->net.ntensors != (int)nt) {
+		snprintf(msg, sizeof(msg),
+			 "%u tensors stored, the hyperparameters give %d", nt,
+			 m->net.ntensors);
+		return bad(r, msg);
+	}
+	r->what = "tensor table";
+	for (int i = 0; i < (int)nt; i++) {
+		t = &m->net.tensor[i];
+		if (r_bytes(r, b, TENSOR_SIZE) < 0)
+			return -1;
+		if (memchr(b, 0, 16) == NULL ||
+		    strcmp((const char *)b, t->name) != 0 ||
+		    get_u32(b + 16) != (uint32_t)t->ndim ||
+		    get_u32(b + 20) != (uint32_t)t->shape[0] ||
+		    get_u32(b + 24) != (uint32_t)t->shape[1] ||
+		    get_u64(b + 28) != (uint64_t)t->offset) {
+			snprintf(msg, sizeof(msg),
+				 "tensor %d is not %s [%d, %d] at %ld, as the "
+				 "hyperparameters give",
+				 i, t->name, t->shape[0], t->shape[1],
+				 t->offset);
+			return bad(r, msg);
+		}
+	}
+	r->what = "weights";
+	return r_reals(r, &m->net, m->net.params, m->net.nparams, 0);
+}
+
+static int read_state(struct in *r, struct model *m)
+{
+	struct train_state *s = &m->st;
+	uint64_t t;
+	long n = m->net.nparams;
+
+	r->what = "training state";
+	if (r_u64(r, &s->step) < 0 || r_u64(r, &s->batch) < 0 ||
+	    r_u64(r, &s->data_seed) < 0 || r_u32(r, &s->data_count) < 0 ||
+	    r_u32(r, &s->data_crc) < 0)
+		return -1;
+	for (int i = 0; i < 4; i++)
+		if (r_u64(r, &s->rng.s[i]) < 0)
+			return -1;
+	if (r_u64(r, &t) < 0 || r_f64(r, &s->lr_scale) < 0 ||
+	    r_f64(r, &s->best_cost) < 0 || r_u64(r, &s->best_step) < 0 ||
+	    r_u32(r, &s->stale) < 0 || r_u32(r, &s->nonfinite) < 0 ||
+	    r_f64(r, &s->elapsed) < 0)
+		return -1;
+	adam_init(&s->adam, n);
+	if (r_f64(r, &s->adam.beta1) < 0 || r_f64(r, &s->adam.beta2) < 0 ||
+	    r_f64(r, &s->adam.eps) < 0)
+		return -1;
+	if (t != s->step || s->batch < s->step || s->step > (1ULL << 50))
+		return bad(r, "inconsistent step, batch and Adam counters");
+	if (!(s->rng.s[0] | s->rng.s[1] | s->rng.s[2] | s->rng.s[3]))
+		return bad(r, "random generator state is all zero");
+	s->adam.t = (long)t;
+	if (!(s->lr_scale > 0 && s->lr_scale <= 1))
+		return bad(r, "learning-rate scale not in (0, 1]");
+	if (isnan(s->best_cost) || s->best_cost == -INFINITY ||
+	    !(isfinite(s->elapsed) && s->elapsed >= 0))
+		return bad(r, "best cost or elapsed time not a number");
+	if (!(s->adam.beta1 >= 0 && s->adam.beta1 < 1 && s->adam.beta2 >= 0 &&
+	      s->adam.beta2 < 1 && s->adam.eps > 0 && s->adam.eps < 1))
+		return bad(r, "Adam constants out of range");
+	r->what = "Adam m";
+	if (r_reals(r, &m->net, s->adam.m, n, 0) < 0)
+		return -1;
+	r->what = "Adam v";
+	return r_reals(r, &m->net, s->adam.v, n, 1);
+}
+
+static int read_tail(struct in *r)
+{
+	unsigned char b[4];
+	uLong crc;
+
+	r->what = "end marker";
+	if (r_bytes(r, b, 4) < 0)
+		return -1;
+	if (memcmp(b, MODEL_END_MAGIC, 4) != 0)
+		return bad(r, "bad end marker");
+	crc = r->crc;
+	if (r_bytes(r, b, 4) < 0)
+		return -1;
+	if (get_u32(b) != (uint32_t)crc)
+		return bad(r, "checksum mismatch (the file is damaged)");
+	if (fgetc(r->f) != EOF)
+		return bad(r, "trailing bytes after the end marker");
+	return 0;
+}
+
+int model_read(const char *path, struct model *m)
+{
+	struct in r = {NULL, path, 0, 0, "header"};
+	struct stat sb;
+	long fsize = -1;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	r.f = fopen(path, "rb");
+	if (!r.f) {
+		warnmsg("%s:", path);
+		return -1;
+	}
+	if (fstat(fileno(r.f), &sb) == 0 && S_ISREG(sb.st_mode))
+		fsize = (long)sb.st_size;
+	r.crc = crc32(0L, Z_NULL, 0);
+	rc = read_head(&r, m);
+	if (rc == 0)
+		rc = read_table(&r, m, fsize);
+	if (rc == 0 && m->kind == MODEL_KIND_CHECKPOINT)
+		rc = read_state(&r, m);
+	if (rc == 0)
+		rc = read_tail(&r);
+	fclose(r.f);
+	if (rc < 0)
+		model_free(m);
+	return rc;
+}
+
+void model_free(struct model *m)
+{
+	if (m->net.params)
+		sketchrnn_free(&m->net);
+	adam_free(&m->st.adam);
+	memset(m, 0, sizeof(*m));
+}

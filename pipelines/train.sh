@@ -1,0 +1,119 @@
+#!/bin/sh
+# train.sh: train sketch-rnn on a dataset with a named preset, from the raw
+# dataset to the model files, the loss-curve PNG and a grid of samples:
+#
+#   DATASET -> train/valid/test stroke streams -> normalize -> train
+#           -> plot-loss.sh (loss.png), decode | stroke2svg (samples.svg)
+#
+# Usage: pipelines/train.sh [-n steps] [-t seconds] dataset preset [outdir]
+#
+#   dataset  a sketch-rnn .npz (its train/valid/test splits are used), or a
+#            Quick, Draw! .ndjson file (lines split 18:1:1 by position:
+#            line i goes to valid when i mod 20 = 18, to test when 19)
+#   preset   small  encoder 128 units per direction, decoder 256, N_z 64,
+#                   M 20, layer_norm cells (the reference README's advice
+#                   under 10K drawings), batch 100, otherwise the reference
+#                   hyperparameters; about 2 s a step on this 2-core
+#                   machine on aaron_sheep
+#            paper  the reference defaults (enc 256, dec 512, N_z 128, lstm
+#                   cells): about 5 times slower per step
+#            tiny   a smoke test (enc 8, dec 16, N_z 4, M 3, batch 10)
+#   outdir   default out/train/NAME-PRESET
+#   -n       stop after this many steps in all (default: the preset's)
+#   -t       stop after this many seconds of training in all
+#
+# Run it again with the same outdir to continue from its checkpoint.skm
+# (after a kill, or with a larger -n or -t).  Drawings longer than 250
+# points are dropped (the reference's max_seq_len).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$top/build/bin:$top/pipelines:$PATH
+export PATH
+
+usage() {
+	echo "usage: train.sh [-n steps] [-t seconds] dataset preset [outdir]" >&2
+	exit 1
+}
+
+steps= limit=
+while getopts n:t: opt; do
+	case $opt in
+	n) steps=$OPTARG ;;
+	t) limit=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 2 ] && [ $# -le 3 ] || usage
+data=$1 preset=$2
+name=$(basename "$data"); name=${name%%.*}
+out=${3:-out/train/$name-$preset}
+
+case $preset in
+small)
+	hp=enc_rnn_size=128,dec_rnn_size=256,z_size=64,num_mixture=20
+	hp=$hp,enc_model=layer_norm,dec_model=layer_norm,batch_size=100
+	hp=$hp,save_every=250
+	: "${steps:=20000}" ;;
+paper)
+	hp=save_every=500
+	: "${steps:=10000000}" ;;
+tiny)
+	hp=enc_rnn_size=8,dec_rnn_size=16,z_size=4,num_mixture=3,batch_size=10
+	hp=$hp,save_every=50
+	: "${steps:=200}" ;;
+*)
+	echo "train.sh: unknown preset '$preset' (want small, paper or tiny)" >&2
+	exit 1 ;;
+esac
+[ -r "$data" ] || { echo "train.sh: $data: cannot read" >&2; exit 1; }
+mkdir -p "$out"
+
+# The three normalised streams, made once per outdir.
+if [ ! -s "$out/test.strk" ]; then
+	case $data in
+	*.npz)
+		for s in train valid test; do
+			npz2stroke -s $s "$data" > "$out/raw.$s.strk"
+		done ;;
+	*.ndjson)
+		awk -v o="$out" '{ r = (NR - 1) % 20
+			f = r == 18 ? "valid" : r == 19 ? "test" : "train"
+			print > (o "/raw." f ".ndjson") }' "$data"
+		for s in train valid test; do
+			ndjson2stroke "$out/raw.$s.ndjson" > "$out/raw.$s.strk"
+		done ;;
+	*)
+		echo "train.sh: $data: want a .npz or .ndjson file" >&2
+		exit 1 ;;
+	esac
+	normalize -m 250 "$out/raw.train.strk" > "$out/train.strk"
+	for s in valid test; do
+		normalize -m 250 -F "$out/train.strk" "$out/raw.$s.strk" \
+			> "$out/$s.strk"
+	done
+	rm -f "$out"/raw.*
+fi
+
+set -- -n "$steps" -o "$out" -V "$out/valid.strk" -T "$out/test.strk"
+[ -n "$limit" ] && set -- "$@" -t "$limit"
+if [ -s "$out/checkpoint.skm" ]; then
+	echo "train.sh: continuing $out/checkpoint.skm" >&2
+	train -r "$out/checkpoint.skm" "$@" "$out/train.strk"
+else
+	train -H "$hp" "$@" "$out/train.strk"
+fi
+if command -v gnuplot > /dev/null; then
+	plot-loss.sh "$out/log.csv" "$out/loss.png"
+	echo "train.sh: loss curves in $out/loss.png" >&2
+fi
+# Nine drawings from the best model (z from the prior, temperature 0.3).
+best=$out/best.skm
+[ -s "$best" ] || best=$out/model.skm
+if command -v decode > /dev/null; then
+	decode -m "$best" -n 9 -t 0.3 -s 1 | stroke2svg -c 3 > "$out/samples.svg"
+	if command -v rsvg-convert > /dev/null; then
+		rsvg-convert "$out/samples.svg" > "$out/samples.png"
+	fi
+	echo "train.sh: samples in $out/samples.svg" >&2
+fi

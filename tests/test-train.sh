@@ -1,0 +1,224 @@
+#!/bin/sh
+# train(1) and model(5): a tiny model on a few hundred real drawings (the
+# aaron_sheep drawings of at most 60 points): the loss falls, N steps
+# straight equal N/2 + resume + N/2 bit for bit, bad or truncated model
+# files and broken streams fail with a clear message and leave the last
+# checkpoint alone, an injected non-finite step is survived, the CSV log
+# parses, write errors are reported.
+. "$(dirname "$0")/lib.sh"
+
+NPZ=$DATA/sketchrnn/aaron_sheep.npz
+for s in train valid test; do
+	npz2stroke -s $s "$NPZ" > "$TMP/raw.$s" || t_fail "npz2stroke -s $s"
+done
+normalize -m 60 "$TMP/raw.train" > "$TMP/train"
+normalize -m 60 -F "$TMP/train" "$TMP/raw.valid" > "$TMP/valid"
+normalize -m 60 -F "$TMP/train" "$TMP/raw.test" > "$TMP/test"
+H=enc_rnn_size=8,dec_rnn_size=16,z_size=4,num_mixture=3,batch_size=10
+H=$H,save_every=50
+TR="train -q -H $H -V $TMP/valid"
+
+# field FILE ROW COLUMN: one field of the CSV log (row 1 is the header).
+field() {
+	/usr/bin/python3 -c 'import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+print(rows[int(sys.argv[2]) - 1 if int(sys.argv[2]) > 0 else int(sys.argv[2])][int(sys.argv[3])])' "$@"
+}
+
+# --- a run: files, loss, log ---
+t_ok "train 300 steps" $TR -T "$TMP/test" -n 300 -o "$TMP/a" "$TMP/train"
+t_true "nothing on stdout" ! -s "$TMP/t.out"
+for f in model.skm best.skm checkpoint.skm log.csv; do
+	t_true "a/$f written" -s "$TMP/a/$f"
+done
+t_true "no temporary files left" "$(ls "$TMP/a" | grep -c tmp)" -eq 0
+first=$(field "$TMP/a/log.csv" 2 3)
+last=$(awk -F, '$7 != "" { v = $7 } END { gsub(/"/, "", v); print v }' \
+	"$TMP/a/log.csv")
+t_true "loss falls: first recon $first, final valid recon $last" \
+	"$(awk "BEGIN { print ($last < 0.7 * $first) }")" -eq 1
+/usr/bin/python3 - "$TMP/a/log.csv" > "$TMP/csv.out" 2>&1 <<'EOF'
+import csv, math, sys
+rows = list(csv.reader(open(sys.argv[1])))
+want = ["step", "lr", "kl_weight", "recon", "kl", "cost", "valid_recon",
+        "valid_kl", "valid_cost", "test_recon", "test_kl", "test_cost",
+        "elapsed_s"]
+assert rows[0] == want, rows[0]
+steps = []
+for r in rows[1:]:
+    assert len(r) == len(want), r
+    for x in r:
+        assert x == "" or math.isfinite(float(x)), r
+    steps.append(int(r[0]))
+assert steps == sorted(steps) and steps[-1] == 300, steps
+assert sum(1 for r in rows[1:] if r[6]) == 6, "valid rows"
+assert rows[-1][9] != "", "final test row"
+print("ok")
+EOF
+t_eq "log.csv parses, has the columns, steps in order" ok "$(cat "$TMP/csv.out")"
+
+# --- exact resume ---
+t_ok "train 150 steps" $TR -n 150 -o "$TMP/b" "$TMP/train"
+t_ok "resume to 300" train -q -r "$TMP/b/checkpoint.skm" -n 300 \
+	-V "$TMP/valid" -o "$TMP/b" "$TMP/train"
+t_cmp "300 straight = 150 + resume + 150 (model.skm)" "$TMP/a/model.skm" \
+	"$TMP/b/model.skm"
+t_ok "train 300 steps, another seed" $TR -S 2 -n 300 -o "$TMP/c" "$TMP/train"
+t_true "another seed gives other weights" -n \
+	"$(cmp "$TMP/a/model.skm" "$TMP/c/model.skm" 2>&1)"
+t_ok "decoder only, layer_norm cells, resume" sh -c "
+	$TR -u -d layer_norm -n 40 -o $TMP/u $TMP/train &&
+	train -q -r $TMP/u/checkpoint.skm -n 60 -o $TMP/u $TMP/train &&
+	$TR -u -d layer_norm -n 60 -o $TMP/u2 $TMP/train &&
+	cmp $TMP/u/model.skm $TMP/u2/model.skm"
+t_ok "layer_norm encoder" $TR -e layer_norm -n 20 -o "$TMP/ln" "$TMP/train"
+
+# --- bad model files ---
+CK=$TMP/a/checkpoint.skm
+size=$(wc -c < "$CK")
+for n in 0 1 4 8 15 16 40 150 200 500 2000 $((size / 2)) $((size - 9)) \
+	$((size - 1)); do
+	head -c $n "$CK" > "$TMP/bad.skm"
+	t_bad "checkpoint truncated to $n bytes" "bad\\.skm: .*truncated" \
+		train -r "$TMP/bad.skm" -o "$TMP/x" "$TMP/train"
+done
+# patch OFFSET BYTES...: a copy of the checkpoint with bytes replaced.
+patch() {
+	cp "$CK" "$TMP/bad.skm"
+	off=$1; shift
+	printf "$@" | dd of="$TMP/bad.skm" bs=1 seek="$off" conv=notrunc \
+		2> /dev/null
+}
+patch 0 'XKRM'
+t_bad "bad magic" "not a sketchrnn model" train -r "$TMP/bad.skm" "$TMP/train"
+patch 4 '\002'
+t_bad "bad version" "unsupported version 2" train -r "$TMP/bad.skm" "$TMP/train"
+patch 8 '\007'
+t_bad "bad kind" "bad kind" train -r "$TMP/bad.skm" "$TMP/train"
+patch 12 '\001'
+t_bad "bad hyperparameter count" "1 hyperparameters" \
+	train -r "$TMP/bad.skm" "$TMP/train"
+patch 36 '\000'
+t_bad "z_size 0" "z_size out of range" train -r "$TMP/bad.skm" "$TMP/train"
+patch 28 '\011'
+t_bad "enc_rnn_size changed: sizes disagree" \
+	"parameters stored, the hyperparameters give" \
+	train -r "$TMP/bad.skm" "$TMP/train"
+patch 3000 '\377\377\377\377'
+t_bad "NaN weight" "tensor .* is not finite" train -r "$TMP/bad.skm" "$TMP/train"
+patch 3000 '\001'
+t_bad "flipped weight byte" "checksum mismatch" \
+	train -r "$TMP/bad.skm" "$TMP/train"
+cp "$CK" "$TMP/bad.skm"; echo >> "$TMP/bad.skm"
+t_bad "trailing bytes" "trailing bytes" train -r "$TMP/bad.skm" "$TMP/train"
+t_bad "missing checkpoint" "nothere: No such file" \
+	train -r "$TMP/nothere" "$TMP/train"
+t_bad "a model is not a checkpoint" "a model, not a checkpoint" \
+	train -r "$TMP/a/model.skm" "$TMP/train"
+head -c 7000 "$TMP/a/model.skm" | cat > "$TMP/bad.skm.pipe"
+t_bad "truncated model through a pipe" "truncated at byte 7000" \
+	sh -c "cat $TMP/bad.skm.pipe | train -r /dev/stdin $TMP/train"
+
+# --- broken input streams keep the last checkpoint ---
+cp "$TMP/b/checkpoint.skm" "$TMP/keep.skm"
+head -c 20000 "$TMP/train" > "$TMP/trunc"
+t_bad "truncated training stream" "trunc:record [0-9]+: truncated" \
+	train -q -r "$TMP/b/checkpoint.skm" -n 400 -o "$TMP/b" "$TMP/trunc"
+t_cmp "checkpoint kept after the broken stream" "$TMP/keep.skm" \
+	"$TMP/b/checkpoint.skm"
+t_bad "truncated validation stream" "record [0-9]+: truncated" \
+	train -q -r "$TMP/b/checkpoint.skm" -V "$TMP/trunc" -o "$TMP/b" \
+	"$TMP/train"
+t_bad "fresh run on a broken stream" "truncated" \
+	$TR -n 10 -o "$TMP/d" "$TMP/trunc"
+t_true "no checkpoint from the broken run" ! -e "$TMP/d/checkpoint.skm"
+t_bad "resume on other data" "data differ" \
+	train -q -r "$TMP/b/checkpoint.skm" -o "$TMP/b" "$TMP/valid"
+t_cmp "checkpoint kept after the data check" "$TMP/keep.skm" \
+	"$TMP/b/checkpoint.skm"
+normalize -f 3 "$TMP/raw.valid" > "$TMP/valid3"
+t_bad "validation scale differs" "scale factor .* differs" \
+	$TR -n 10 -V "$TMP/valid3" -o "$TMP/d" "$TMP/train"
+t_bad "unnormalised stream" "not normalised" \
+	$TR -n 10 -o "$TMP/d" "$TMP/raw.train"
+
+# --- a non-finite step is survived ---
+SKETCHRNN_INJECT_NAN=70 $TR -n 120 -o "$TMP/nan" "$TMP/train" \
+	> "$TMP/nan.out" 2> "$TMP/nan.err"
+t_eq "injected NaN: exit 0" 0 $?
+t_true "injected NaN: batch 70 logged" \
+	"$(grep -c 'batch 70): non-finite.*back to step 50, learning rate x0.5' \
+	"$TMP/nan.err")" -eq 1
+t_ok "injected NaN: the checkpoint reads back" \
+	train -q -r "$TMP/nan/checkpoint.skm" -o "$TMP/nan" "$TMP/train"
+lr_a=$(field "$TMP/a/log.csv" -1 1)
+lr_n=$(field "$TMP/nan/log.csv" -1 1)
+t_true "injected NaN: learning rate halved ($lr_a, $lr_n)" \
+	"$(awk "BEGIN { print ($lr_n < 0.6 * $lr_a) }")" -eq 1
+
+# --- stopping early, progress, plotting ---
+t_ok "early stopping" $TR -H learning_rate=0,min_learning_rate=0 -P 2 \
+	-n 1000 -o "$TMP/p" "$TMP/train"
+t_eq "early stopping: stops at the third evaluation" 150 \
+	"$(field "$TMP/p/log.csv" -1 0)"
+t_ok "time limit" $TR -t 0.000001 -n 1000 -o "$TMP/tl" "$TMP/train"
+t_eq "time limit: stops after one step" 1 "$(field "$TMP/tl/log.csv" -1 0)"
+train -H $H -n 60 -i 30 -V "$TMP/valid" -o "$TMP/pl" "$TMP/train" \
+	> "$TMP/plain.out" 2> "$TMP/plain.err"
+t_true "not a terminal: plain progress lines" \
+	"$(grep -c '^train: step 30 lr .* recon .* cost' "$TMP/plain.err")" -eq 1
+t_true "not a terminal: no carriage returns" \
+	"$(tr -cd '\r' < "$TMP/plain.err" | wc -c)" -eq 0
+t_true "the hyperparameters are printed" \
+	"$(grep -c '^  dec_rnn_size=16$' "$TMP/plain.err")" -eq 1
+if command -v script > /dev/null; then
+	script -qec "train -H $H -n 400 -o $TMP/tty $TMP/train" /dev/null \
+		> "$TMP/tty.out" 2>&1
+	t_true "terminal: a status line redrawn with CR" \
+		"$(tr '\r' '\n' < "$TMP/tty.out" | grep -c '^.*step [0-9]*/400 .* steps/s')" -ge 1
+fi
+t_ok "plot-loss.sh draws a PNG" plot-loss.sh "$TMP/a/log.csv" "$TMP/loss.png"
+t_eq "plot-loss.sh: PNG signature" "89504e47" \
+	"$(od -A n -t x1 -N 4 "$TMP/loss.png" | tr -d ' ')"
+t_bad "plot-loss.sh: missing log" "cannot read" plot-loss.sh "$TMP/none.csv"
+
+# --- an interrupt checkpoints, and the run resumes exactly ---
+$TR -n 1000000 -o "$TMP/int" "$TMP/train" 2> "$TMP/int.err" &
+pid=$!
+i=0
+while [ $i -lt 300 ] &&
+	[ "$(cat "$TMP/int/log.csv" 2> /dev/null | grep -c .)" -lt 3 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+kill -INT $pid
+wait $pid
+t_eq "SIGINT: exit 0" 0 $?
+s=$(field "$TMP/int/log.csv" -1 0)
+t_true "SIGINT: stopped at step $s" "$s" -ge 40 -a "$s" -lt 1000000
+t_ok "SIGINT: resume 30 more steps" train -q -r "$TMP/int/checkpoint.skm" \
+	-n $((s + 30)) -V "$TMP/valid" -o "$TMP/int" "$TMP/train"
+t_ok "the same steps straight" $TR -n $((s + 30)) -o "$TMP/int2" "$TMP/train"
+t_cmp "interrupted + resumed = straight" "$TMP/int/model.skm" \
+	"$TMP/int2/model.skm"
+
+# --- write errors, bad calls ---
+: > "$TMP/file"
+t_bad "output dir under a file" "file/out: Not a directory" \
+	$TR -n 10 -o "$TMP/file/out" "$TMP/train"
+mkdir -p "$TMP/w/checkpoint.skm"
+t_bad "checkpoint cannot be renamed into place" \
+	"checkpoint.skm: write error" $TR -n 10 -o "$TMP/w" "$TMP/train"
+t_bad "unknown option" "usage: train" train -x
+t_bad "two inputs" "usage: train" train a b
+t_bad "unknown hyperparameter" "-H: foo=1: unknown hyperparameter" \
+	train -H foo=1
+t_bad "hyperparameter out of range" "z_size=0: out of range" \
+	train -H z_size=0
+t_bad "bad cell" "-d: bad cell 'gru'" train -d gru
+t_bad "hyperparameters with -r" "come from the checkpoint" \
+	train -r "$CK" -e layer_norm "$TMP/train"
+t_bad "batch larger than the validation set" "fewer drawings" \
+	train -q -H batch_size=100 -V "$TMP/valid" -n 1 -o "$TMP/d" "$TMP/train"
+t_bad "bad SKETCHRNN_INJECT_NAN" "SKETCHRNN_INJECT_NAN: bad" \
+	env SKETCHRNN_INJECT_NAN=x $TR -n 1 -o "$TMP/d" "$TMP/train"
+t_done
