@@ -40,3 +40,28 @@ else
 fi
 line "decode -b 1 (sgemv)" "$(ours 100 1)" "$base"
 line "decode -b 100 (sgemm)" "$(ours 100 100)" "$base"
+
+# encode and decode with the reference's default VAE (encoder 256 per
+# direction, decoder 512, N_z 128, M 20; one training step, since speed does
+# not depend on the weights), 300 aaron_sheep drawings.
+tmpd=$(mktemp -d)
+trap 'rm -f "$tmp"; rm -rf "$tmpd"' EXIT
+"$bin/npz2stroke" -s train "$top/data/sketchrnn/aaron_sheep.npz" | "$bin/normalize" -m 250 > "$tmpd/train.strk"
+"$bin/npz2stroke" -s test "$top/data/sketchrnn/aaron_sheep.npz" | "$bin/normalize" -F "$tmpd/train.strk" > "$tmpd/test.strk"
+"$bin/train" -q -n 1 -H batch_size=10 -o "$tmpd/run" "$tmpd/train.strk" > /dev/null 2>&1
+timed() { # name drawings command...
+	name=$1 n=$2
+	shift 2
+	s=$(date +%s.%N)
+	"$@" > "$tmpd/out"
+	e=$(date +%s.%N)
+	printf '%-34s %5d drawings %7.2f s %8.1f drawings/s\n' "$name" "$n" \
+		"$(echo "$s $e" | awk '{ print $2 - $1 }')" \
+		"$(echo "$s $e $n" | awk '{ print $3 / ($2 - $1) }')"
+}
+m=$tmpd/run/model.skm
+timed "encode -b 1 (VAE, enc 256)" 300 $one "$bin/encode" -m "$m" -b 1 "$tmpd/test.strk"
+timed "encode -b 100" 300 $one "$bin/encode" -m "$m" -b 100 "$tmpd/test.strk"
+"$bin/encode" -m "$m" "$tmpd/test.strk" | "$bin/lerp" -w 1 -c | head -101 > "$tmpd/z.csv"
+timed "decode -b 1 (VAE, dec 512, 250 rows)" 100 $one "$bin/decode" -m "$m" -G -l 250 -b 1 "$tmpd/z.csv"
+timed "decode -b 100 (250 rows)" 100 $one "$bin/decode" -m "$m" -G -l 250 -b 100 "$tmpd/z.csv"

@@ -123,7 +123,10 @@ static void flush(struct loaded *l, struct work *w, struct latent_writer *lw,
 
 	if (w->n == 0)
 		return;
-	sketchrnn_batch(m, w->n, l->nmax, 0);
+	for (b = w->n; b < o->batch; b++) /* a last, partial batch */
+		w->len[b] = 0;
+	if (m->B != o->batch)
+		sketchrnn_batch(m, (int)o->batch, l->nmax, 0);
 	sketchrnn_encode(m, w->strokes, w->len);
 	for (b = 0; b < w->n; b++) {
 		w->v[b].dim = (size_t)nz;
