@@ -17,7 +17,6 @@
 #include "latent.h"
 #include "model.h"
 #include "sample.h"
-#include "sketchjs.h"
 #include "util.h"
 
 struct options {
@@ -30,16 +29,13 @@ struct options {
 	struct sample_opts so;
 };
 
-/* A model from either file format. */
+/* The model and what the drawings are labelled with. */
 struct loaded {
-	struct sketchrnn *net;
-	float scale;	  /* dataset units per model unit */
-	int nmax;	  /* longest training drawing */
-	char word[64];	  /* for the drawings' word field */
-	struct model own; /* when it is our file */
-	struct sketchjs js;
-	struct sketchrnn jsnet; /* when it is a sketch-rnn-js file */
-	int is_js;
+	struct model m;
+	struct sketchrnn *net; /* &m.net */
+	float scale;	       /* dataset units per model unit */
+	int nmax;	       /* longest training drawing */
+	char word[64];	       /* the model file's name, for the word field */
 };
 
 static void usage(void)
@@ -50,52 +46,19 @@ static void usage(void)
 	exit(1);
 }
 
-/* first_byte: the first non-blank byte of path, or EOF. */
-static int first_byte(const char *path)
-{
-	FILE *f = xfopen(path, "rb");
-	int c;
-
-	while ((c = getc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
-		;
-	xfclose(f);
-	return c;
-}
-
 static int load(struct loaded *l, const char *path)
 {
-	memset(l, 0, sizeof *l);
-	if (strcmp(path, "-") == 0)
-		die("-m: the model must be a file");
-	l->is_js = first_byte(path) == '[';
-	if (l->is_js) {
-		if (sketchjs_load(&l->js, path) < 0 ||
-		    sketchjs_to_net(&l->js, &l->jsnet, path) < 0)
-			return -1;
-		l->net = &l->jsnet;
-		l->scale = (float)l->js.scale_factor;
-		l->nmax = l->js.max_seq_len;
-		snprintf(l->word, sizeof l->word, "%s",
-			 l->js.name[0] ? l->js.name : "sample");
-		return 0;
-	}
-	if (model_read(path, &l->own) < 0)
-		return -1;
-	l->net = &l->own.net;
-	l->scale = l->own.scale;
-	l->nmax = (int)l->own.nmax;
-	strcpy(l->word, "sample");
-	return 0;
-}
+	const char *base = strrchr(path, '/');
 
-static void unload(struct loaded *l)
-{
-	if (l->is_js) {
-		sketchrnn_free(&l->jsnet);
-		sketchjs_free(&l->js);
-	} else {
-		model_free(&l->own);
-	}
+	memset(l, 0, sizeof *l);
+	if (model_load(path, &l->m) < 0)
+		return -1;
+	l->net = &l->m.net;
+	l->scale = l->m.scale;
+	l->nmax = (int)l->m.nmax;
+	snprintf(l->word, sizeof l->word, "%s", base ? base + 1 : path);
+	l->word[strcspn(l->word, ".")] = '\0';
+	return 0;
 }
 
 /* A batch of work: up to o->batch drawings with their latents/prefixes. */
@@ -364,6 +327,6 @@ int main(int argc, char **argv)
 		die("-l 0 samples nothing: it only makes sense with -p");
 	o.so.maxlen = (int)(maxlen >= 0 ? maxlen : l.nmax);
 	status = run(&l, &o, argv + optind, argc - optind) < 0;
-	unload(&l);
+	model_free(&l.m);
 	return out_finish(status);
 }

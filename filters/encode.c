@@ -17,7 +17,6 @@
 #include "latent.h"
 #include "model.h"
 #include "rng.h"
-#include "sketchjs.h"
 #include "stroke.h"
 #include "util.h"
 
@@ -30,13 +29,10 @@ struct options {
 };
 
 struct loaded {
-	struct sketchrnn *net;
-	float scale;
-	int nmax;
-	struct model own;
-	struct sketchjs js;
-	struct sketchrnn jsnet;
-	int is_js;
+	struct model m;
+	struct sketchrnn *net; /* &m.net */
+	float scale;	       /* dataset units per model unit */
+	int nmax;	       /* longest drawing the model takes */
 };
 
 static void usage(void)
@@ -48,39 +44,13 @@ static void usage(void)
 
 static int load(struct loaded *l, const char *path)
 {
-	FILE *f = xfopen(path, "rb");
-	int c;
-
 	memset(l, 0, sizeof *l);
-	while ((c = getc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
-		;
-	xfclose(f);
-	l->is_js = c == '[';
-	if (l->is_js) {
-		if (sketchjs_load(&l->js, path) < 0 ||
-		    sketchjs_to_net(&l->js, &l->jsnet, path) < 0)
-			return -1;
-		l->net = &l->jsnet;
-		l->scale = (float)l->js.scale_factor;
-		l->nmax = l->js.max_seq_len;
-		return 0;
-	}
-	if (model_read(path, &l->own) < 0)
+	if (model_load(path, &l->m) < 0)
 		return -1;
-	l->net = &l->own.net;
-	l->scale = l->own.scale;
-	l->nmax = (int)l->own.nmax;
+	l->net = &l->m.net;
+	l->scale = l->m.scale;
+	l->nmax = (int)l->m.nmax;
 	return 0;
-}
-
-static void unload(struct loaded *l)
-{
-	if (l->is_js) {
-		sketchrnn_free(&l->jsnet);
-		sketchjs_free(&l->js);
-	} else {
-		model_free(&l->own);
-	}
 }
 
 /* A batch being filled. */
@@ -229,6 +199,6 @@ int main(int argc, char **argv)
 	if (!l.net->cfg.conditional)
 		die("%s is a decoder-only model: it has no encoder", o.model);
 	status = run(&l, &o, argv + optind, argc - optind) < 0;
-	unload(&l);
+	model_free(&l.m);
 	return out_finish(status);
 }

@@ -4,7 +4,8 @@
  * with sketchrnn runs in a browser.
  *
  * The input is a sketchrnn model file (model(5)) or a sketch-rnn-js file
- * (read back and written again, which reproduces its weights exactly).
+ * (read back and written again, which reproduces its weights exactly; the
+ * name written is the file's, without directory and extensions).
  * Weights are quantised to int16 as Magenta's exporter does: q =
  * round(clip(w / 10, -1, 1) * 32767); the number of weights clipped at
  * +-10 is reported.  Models with layer-norm cells are refused: the format
@@ -27,17 +28,6 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: model2js [-f] [-n name] model\n");
 	exit(1);
-}
-
-static int is_json(const char *path)
-{
-	FILE *f = xfopen(path, "rb");
-	int c;
-
-	while ((c = getc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
-		;
-	xfclose(f);
-	return c == '[';
 }
 
 /* base_name: the file's name without directory and extensions. */
@@ -70,8 +60,6 @@ static int export(const struct sketchrnn *net, const char *name, double scale,
 int main(int argc, char **argv)
 {
 	struct options o = {NULL, 0};
-	struct sketchjs js;
-	struct sketchrnn net;
 	struct model m;
 	char name[256];
 	int c, rc;
@@ -92,20 +80,9 @@ int main(int argc, char **argv)
 	if (optind + 1 != argc)
 		usage();
 	base_name(argv[optind], name, sizeof name);
-	if (is_json(argv[optind])) {
-		if (sketchjs_load(&js, argv[optind]) < 0 ||
-		    sketchjs_to_net(&js, &net, argv[optind]) < 0)
-			return 1;
-		rc = export(&net, o.name ? o.name : js.name, js.scale_factor,
-			    js.max_seq_len, &o);
-		sketchrnn_free(&net);
-		sketchjs_free(&js);
-	} else {
-		if (model_read(argv[optind], &m) < 0)
-			return 1;
-		rc = export(&m.net, o.name ? o.name : name, m.scale,
-			    (int)m.nmax, &o);
-		model_free(&m);
-	}
+	if (model_load(argv[optind], &m) < 0)
+		return 1;
+	rc = export(&m.net, o.name ? o.name : name, m.scale, (int)m.nmax, &o);
+	model_free(&m);
 	return out_finish(rc < 0);
 }

@@ -18,6 +18,8 @@
 #include "batch.h"
 #include "bytes.h"
 #include "model.h"
+
+#include "sketchjs.h"
 #include "util.h"
 
 enum { HP_INT, HP_CELL, HP_REAL, HP_U64 };
@@ -758,4 +760,51 @@ void model_free(struct model *m)
 		sketchrnn_free(&m->net);
 	adam_free(&m->st.adam);
 	memset(m, 0, sizeof(*m));
+}
+
+/* from_sketchjs: m from the sketch-rnn-js file js. */
+static int from_sketchjs(struct model *m, const struct sketchjs *js,
+			 const char *path)
+{
+	memset(m, 0, sizeof *m);
+	if (sketchjs_to_net(js, &m->net, path) < 0)
+		return -1;
+	m->kind = MODEL_KIND_MODEL;
+	hparams_default(&m->hp);
+	m->hp.conditional = m->net.cfg.conditional;
+	m->hp.enc_model = m->hp.dec_model = CELL_LSTM;
+	m->hp.enc_rnn_size = m->net.cfg.enc_size;
+	m->hp.dec_rnn_size = m->net.cfg.dec_size;
+	m->hp.z_size = m->net.cfg.z_size;
+	m->hp.num_mixture = m->net.cfg.num_mixture;
+	m->scale = (float)js->scale_factor;
+	m->nmax = (uint32_t)js->max_seq_len;
+	return 0;
+}
+
+int model_load(const char *path, struct model *m)
+{
+	struct sketchjs js;
+	FILE *f;
+	int c, rc;
+
+	if (strcmp(path, "-") == 0) {
+		warnmsg("-: a model must be a file");
+		return -1;
+	}
+	f = fopen(path, "rb");
+	if (!f) {
+		warnmsg("%s:", path);
+		return -1;
+	}
+	while ((c = getc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		;
+	fclose(f);
+	if (c != '[')
+		return model_read(path, m);
+	if (sketchjs_load(&js, path) < 0)
+		return -1;
+	rc = from_sketchjs(m, &js, path);
+	sketchjs_free(&js);
+	return rc;
 }

@@ -127,5 +127,12 @@ int model_write(const char *path, const struct model *m);
  */
 int model_read(const char *path, struct model *m);
 void model_free(struct model *m);
+/*
+ * model_load: a model to run, from either file format: a sketchrnn model
+ * or checkpoint file, or a sketch-rnn-js .gen.json / .vae.json (told apart
+ * by the first byte, '['), whose info and sizes fill m->hp (LSTM cells),
+ * m->scale and m->nmax.  Returns 0, or -1 after "prog: path: what".
+ */
+int model_load(const char *path, struct model *m);
 
 #endif

@@ -612,9 +612,25 @@ static void put_name(FILE *f, const char *s)
 	putc('"', f);
 }
 
+/* shortest: the shortest %g text of v that reads back as the same float
+ * (models keep their scale factor as a float), into buf [32]. */
+static const char *shortest(double v, char *buf)
+{
+	int digits;
+
+	for (digits = 6; digits < 9; digits++) {
+		snprintf(buf, 32, "%.*g", digits, v);
+		if (strtof(buf, NULL) == (float)v)
+			return buf;
+	}
+	snprintf(buf, 32, "%.9g", v);
+	return buf;
+}
+
 long sketchjs_write(FILE *f, const struct sketchrnn *net, const char *name,
 		    double scale_factor, int max_seq_len)
 {
+	char num[32];
 	int vae = net->cfg.conditional, n = vae ? 17 : 5, i;
 	const char *const *names = vae ? vae_names : gen_names;
 	const struct sketchrnn_tensor *t[17];
@@ -637,7 +653,7 @@ long sketchjs_write(FILE *f, const struct sketchrnn *net, const char *name,
 	fprintf(f, "[{\"mode\":%d,\"version\":6,\"max_seq_len\":%d,\"name\":",
 		vae ? 1 : 2, max_seq_len);
 	put_name(f, name);
-	fprintf(f, ",\"scale_factor\":%.9g},[", scale_factor);
+	fprintf(f, ",\"scale_factor\":%s},[", shortest(scale_factor, num));
 	for (i = 0; i < n; i++) {
 		if (t[i]->ndim == 1)
 			fprintf(f, "%s[%d]", i ? "," : "", t[i]->shape[0]);
