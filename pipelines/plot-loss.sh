@@ -29,7 +29,7 @@ tr -d '"' < "$log" | awk -F, -v t="$tmp/train" -v v="$tmp/valid" '
 [ -s "$tmp/valid" ] || echo "$(head -1 "$tmp/train")" > "$tmp/valid"
 
 gnuplot > "$tmp/gnuplot.out" 2>&1 <<EOF || { cat "$tmp/gnuplot.out" >&2; exit 1; }
-set terminal pngcairo size 900,700 font "sans,10"
+set terminal pngcairo size 900,700 font "sans,10" noenhanced
 set output "$png"
 set multiplot layout 2,1 title "$(basename "$(dirname "$log")")"
 set grid

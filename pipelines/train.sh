@@ -12,9 +12,11 @@
 #            line i goes to valid when i mod 20 = 18, to test when 19)
 #   preset   small  encoder 128 units per direction, decoder 256, N_z 64,
 #                   M 20, layer_norm cells (the reference README's advice
-#                   under 10K drawings), batch 100, otherwise the reference
-#                   hyperparameters; about 2 s a step on this 2-core
-#                   machine on aaron_sheep
+#                   under 10K drawings), batch 100, a checkpoint every 250
+#                   steps, otherwise the reference hyperparameters: the
+#                   decoder's recurrent product, the largest cost, is 4
+#                   times smaller than the paper's; 2 to 3 s a step on a
+#                   2-core machine on aaron_sheep (N_max 250)
 #            paper  the reference defaults (enc 256, dec 512, N_z 128, lstm
 #                   cells): about 5 times slower per step
 #            tiny   a smoke test (enc 8, dec 16, N_z 4, M 3, batch 10)
