@@ -29,7 +29,7 @@ endif
 LIB_SRC = $(sort $(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_HDR = $(wildcard lib/*.h)
-BINS = $(patsubst filters/%.c,$(BUILD)/bin/%,$(wildcard $(FILTERS:%=filters/%.c)))
+BINS = $(FILTERS:%=$(BUILD)/bin/%)
 TEST_SRC = $(sort $(wildcard tests/*_test.c))
 TEST_BINS = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
