@@ -3,12 +3,16 @@
  * and the GFLOP/s of its matrix products against OpenBLAS's own sgemm
  * measured in the same run.
  *
- * usage: step [-l] [-c default|small] [-n steps] [-t threads]
+ * usage: step [-l] [-c default|small|preset] [-j shards] [-n steps]
+ *             [-t threads]
  *
  * First it checks the fast GEMM path against the naive loop (one forward
  * and backward of a tiny model both ways) and exits 1 if they differ; then
  * it times a large square sgemm as the peak, then the training step.
- * Threads come from OPENBLAS_NUM_THREADS unless -t is given.  It does
+ * Threads come from OPENBLAS_NUM_THREADS unless -t is given; -j n cuts
+ * each batch into n shards run on n threads as train -j does (shard.h),
+ * with OpenBLAS on one thread per shard.  -c preset is the small preset
+ * of pipelines/train.sh (enc 128, dec 256, N_z 64, B 50, N_max 250).  It does
  * not do data loading or augmentation; the batch is synthetic.
  */
 #include <cblas.h>
@@ -20,6 +24,7 @@
 
 #include "adam.h"
 #include "rng.h"
+#include "shard.h"
 #include "sketchrnn.h"
 #include "util.h"
 
@@ -27,6 +32,7 @@ struct options {
 	const char *config; /* "default" (the reference) or "small" */
 	int steps;	    /* timed steps (0: 3 for default, 20 for small) */
 	int threads;	    /* OpenBLAS threads, 0: leave as set */
+	int shards;	    /* -j: shards of the batch, one thread each */
 	int layer_norm;	    /* layer-norm cells instead of LSTM */
 };
 
@@ -45,9 +51,10 @@ static double now(void)
 
 static void usage(void)
 {
-	fprintf(
-	    stderr,
-	    "usage: step [-l] [-c default|small] [-n steps] [-t threads]\n");
+	fprintf(stderr,
+		"usage: step [-l] [-c default|small|preset] [-j shards] "
+		"[-n steps]\n"
+		"            [-t threads]\n");
 	exit(1);
 }
 
@@ -147,9 +154,10 @@ static double peak(int n, double *cpu_peak)
 
 int main(int argc, char **argv)
 {
-	struct options o = {"default", 0, 0, 0};
+	struct options o = {"default", 0, 0, 1, 0};
 	struct sketchrnn_config cfg;
 	struct sketchrnn m;
+	struct shards sh;
 	struct adam opt;
 	struct rng r;
 	int ch, B, T, *len;
@@ -157,10 +165,13 @@ int main(int argc, char **argv)
 	double diff, pk, cpk, t0, c0, dt, cpu, flops;
 
 	util_init(argv[0]);
-	while ((ch = getopt(argc, argv, "c:ln:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:j:ln:t:")) != -1) {
 		switch (ch) {
 		case 'c':
 			o.config = optarg;
+			break;
+		case 'j':
+			o.shards = (int)parse_long('j', optarg, 1, SHARD_MAX);
 			break;
 		case 'l':
 			o.layer_norm = 1;
@@ -191,8 +202,14 @@ int main(int argc, char **argv)
 		B = 100;
 		T = 100;
 		o.steps = o.steps ? o.steps : 10;
+	} else if (strcmp(o.config, "preset") == 0) {
+		cfg =
+		    (struct sketchrnn_config){1, cell, cell, 128, 256, 64, 20};
+		B = 50;
+		T = 250;
+		o.steps = o.steps ? o.steps : 10;
 	} else {
-		die("-c %s: not default or small", o.config);
+		die("-c %s: not default, small or preset", o.config);
 	}
 
 	diff = check();
@@ -210,7 +227,7 @@ int main(int argc, char **argv)
 	rng_seed(&r, 1);
 	sketchrnn_build(&m, &cfg);
 	sketchrnn_init(&m, &r);
-	sketchrnn_batch(&m, B, T, 1);
+	shards_init(&sh, &m, o.shards, B, T, 1);
 	adam_init(&opt, m.nparams);
 	s = xmalloc((size_t)B * (T + 1) * 5 * sizeof(float));
 	len = xmalloc((size_t)B * sizeof(int));
@@ -221,10 +238,10 @@ int main(int argc, char **argv)
 		t0 = now();
 		c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		gemm_flops = 0;
-		sketchrnn_noise(&m, &r, 0.9);
-		sketchrnn_forward(
-		    &m, s, len, adam_kl_weight(0.5, 0.01, 0.99995, step), 0.2);
-		sketchrnn_backward(&m);
+		shards_noise(&sh, &r, 0.9);
+		shards_forward(&sh, &m, s, len,
+			       adam_kl_weight(0.5, 0.01, 0.99995, step), 0.2);
+		shards_backward(&sh, &m);
 		adam_step(&opt, m.params, m.grads,
 			  adam_lr(1e-3, 1e-5, 0.9999, step), 1.0);
 		if (step > 0) { /* step 0 is the warm-up */
@@ -234,9 +251,10 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("step: config %s (%s cells, enc %d, dec %d, N_z %d, M %d, "
-	       "B %d, N_max %d, %ld parameters), threads %d\n",
+	       "B %d, N_max %d, %ld parameters), %d shards, OpenBLAS "
+	       "threads %d\n",
 	       o.config, o.layer_norm ? "layer_norm" : "lstm", cfg.enc_size,
-	       cfg.dec_size, cfg.z_size, cfg.num_mixture, B, T, m.nparams,
+	       cfg.dec_size, cfg.z_size, cfg.num_mixture, B, T, m.nparams, sh.n,
 	       openblas_get_num_threads());
 	printf("step: %.4f s/step (cpu %.4f s/step) over %d steps, "
 	       "%.2f GFLOP/step in GEMMs, last cost %.4f\n",
@@ -247,6 +265,7 @@ int main(int argc, char **argv)
 	       flops / dt * 1e-9, 100 * flops / dt * 1e-9 / pk,
 	       flops / cpu * 1e-9, 100 * flops / cpu * 1e-9 / cpk);
 	adam_free(&opt);
+	shards_free(&sh);
 	sketchrnn_free(&m);
 	free(s);
 	free(len);

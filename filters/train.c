@@ -31,6 +31,7 @@
 #include "batch.h"
 #include "bytes.h"
 #include "model.h"
+#include "shard.h"
 #include "stroke.h"
 #include "util.h"
 
@@ -45,6 +46,7 @@ struct options {
 	long patience;	    /* -P: evaluations without improvement; 0 off */
 	long log_every;	    /* -i: steps between log rows; 20 */
 	double time_limit;  /* -t: stop after this many seconds in all; 0 */
+	int threads;	    /* -j: shards of each batch, one thread each; 2 */
 	int quiet;	    /* -q: no progress or summary on stderr */
 };
 
@@ -77,7 +79,8 @@ struct trainer {
 	struct model m;
 	struct batch_params bp;
 	struct batch b;
-	int *len; /* [B] */
+	struct shards sh; /* the batch's shards, one thread each */
+	int *len;	  /* [B] */
 	double keep;
 	struct snapshot good;
 	struct means mean;
@@ -107,7 +110,7 @@ static void usage(void)
 	fprintf(
 	    stderr,
 	    "usage: train [-qu] [-d cell] [-e cell] [-H name=value[,...]] "
-	    "[-i interval]\n"
+	    "[-i interval] [-j threads]\n"
 	    "             [-n steps] [-o dir] [-P patience] [-r checkpoint] "
 	    "[-S seed]\n"
 	    "             [-t seconds] [-T test] [-V valid] [file]\n");
@@ -153,7 +156,7 @@ static void parse(struct options *o, int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "H:P:S:T:V:d:e:i:n:o:qr:t:u")) != -1) {
+	while ((c = getopt(argc, argv, "H:P:S:T:V:d:e:i:j:n:o:qr:t:u")) != -1) {
 		switch (c) {
 		case 'H':
 			set_hparams(o, optarg);
@@ -182,6 +185,9 @@ static void parse(struct options *o, int argc, char **argv)
 			break;
 		case 'i':
 			o->log_every = parse_long('i', optarg, 1, 1000000000);
+			break;
+		case 'j':
+			o->threads = (int)parse_long('j', optarg, 1, SHARD_MAX);
 			break;
 		case 'n':
 			o->hp.num_steps = (uint64_t)parse_long('n', optarg, 0,
@@ -466,13 +472,14 @@ static int train_step(struct trainer *t, double lr, double w)
 	double cost;
 
 	load_batch(t, &t->d->split[SPLIT_TRAIN], &t->bp, k);
-	sketchrnn_noise(net, &st->rng, t->keep);
-	cost = sketchrnn_forward(net, t->b.x, t->len, w, t->m.hp.kl_tolerance);
+	shards_noise(&t->sh, &st->rng, t->keep);
+	cost = shards_forward(&t->sh, net, t->b.x, t->len, w,
+			      t->m.hp.kl_tolerance);
 	if (t->inject && k == t->inject - 1)
 		cost = NAN;
 	if (!isfinite(cost))
 		return -1;
-	sketchrnn_backward(net);
+	shards_backward(&t->sh, net);
 	if (!all_finite(net->grads, net->nparams))
 		return -1;
 	adam_step(&st->adam, net->params, net->grads, lr, t->m.hp.grad_clip);
@@ -522,9 +529,9 @@ static void evaluate(struct trainer *t, int s, double *v)
 	v[0] = v[1] = v[2] = 0;
 	for (k = 0; k < n; k++) {
 		load_batch(t, l, &p, k);
-		sketchrnn_noise(net, &r, 1.0);
-		sketchrnn_forward(net, t->b.x, t->len, hp->kl_weight,
-				  hp->kl_tolerance);
+		shards_noise(&t->sh, &r, 1.0);
+		shards_forward(&t->sh, net, t->b.x, t->len, hp->kl_weight,
+			       hp->kl_tolerance);
 		v[0] += net->ls + net->lp;
 		v[1] += net->kl;
 		v[2] += net->cost;
@@ -774,7 +781,8 @@ static void setup(struct trainer *t)
 	t->keep = hp->use_recurrent_dropout ? hp->recurrent_dropout_prob : 1;
 	batch_init(&t->b);
 	t->len = xcalloc((size_t)hp->batch_size, sizeof(int));
-	sketchrnn_batch(&t->m.net, hp->batch_size, (int)t->m.nmax, 1);
+	shards_init(&t->sh, &t->m.net, t->o->threads, hp->batch_size,
+		    (int)t->m.nmax, 1);
 	t->good.params = xcalloc(n, sizeof(real));
 	t->good.m = xcalloc(n, sizeof(real));
 	t->good.v = xcalloc(n, sizeof(real));
@@ -812,6 +820,7 @@ static void cleanup(struct trainer *t, struct data *d)
 	free(t->good.m);
 	free(t->good.v);
 	free(t->len);
+	shards_free(&t->sh);
 	batch_free(&t->b);
 	model_free(&t->m);
 	if (t->log)
@@ -838,6 +847,7 @@ int main(int argc, char **argv)
 	hparams_default(&o.hp);
 	o.outdir = ".";
 	o.log_every = 20;
+	o.threads = 2;
 	parse(&o, argc, argv);
 	train = optind < argc ? argv[optind] : "-";
 	t.o = &o;

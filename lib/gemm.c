@@ -7,7 +7,7 @@
 #include "gemm.h"
 
 int gemm_naive_only;
-double gemm_flops;
+_Atomic unsigned long long gemm_flops;
 
 void gemm_naive(int ta, int tb, int m, int n, int k, real alpha, const real *a,
 		int lda, const real *b, int ldb, real beta, real *c, int ldc)
@@ -43,7 +43,8 @@ void gemm(int ta, int tb, int m, int n, int k, real alpha, const real *a,
 {
 	if (m <= 0 || n <= 0)
 		return;
-	gemm_flops += 2.0 * m * n * k;
+	gemm_flops += 2ull * (unsigned long long)m * (unsigned long long)n *
+		      (unsigned long long)k;
 	if (gemm_naive_only || k <= 0) {
 		gemm_naive(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c,
 			   ldc);

@@ -35,7 +35,7 @@ typedef float real;
 extern int gemm_naive_only;
 /* Floating-point operations (2mnk per call) done by gemm() since start;
  * the benchmark reads and resets it. */
-extern double gemm_flops;
+extern _Atomic unsigned long long gemm_flops;
 
 /*
  * gemm: C[m,n] = alpha * op(A)[m,k] * op(B)[k,n] + beta * C.

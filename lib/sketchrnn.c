@@ -280,10 +280,27 @@ void sketchrnn_batch(struct sketchrnn *m, int B, int T, int with_dropout)
 	m->dzproj = reals(4L * B * Hd);
 }
 
+void sketchrnn_replica(struct sketchrnn *r, const struct sketchrnn *m)
+{
+	memset(r, 0, sizeof(*r));
+	r->cfg = m->cfg;
+	r->enc = m->enc;
+	r->dec = m->dec;
+	r->ntensors = m->ntensors;
+	memcpy(r->tensor, m->tensor, sizeof(r->tensor));
+	r->nparams = m->nparams;
+	r->params = m->params;
+	r->shared = 1;
+	r->grads = xcalloc((size_t)r->nparams, sizeof(real));
+	point(r, r->params, &r->w);
+	point(r, r->grads, &r->g);
+}
+
 void sketchrnn_free(struct sketchrnn *m)
 {
 	batch_free(m);
-	free(m->params);
+	if (!m->shared)
+		free(m->params);
 	free(m->grads);
 	memset(m, 0, sizeof(*m));
 }

@@ -65,6 +65,7 @@ struct sketchrnn {
 	struct sketchrnn_tensor tensor[SKETCHRNN_MAX_TENSORS];
 	long nparams;
 	real *params, *grads; /* [nparams] each */
+	int shared;	      /* params belong to another model (a replica) */
 	struct sketchrnn_weights w, g;
 
 	/* Batch state, from sketchrnn_batch(). */
@@ -101,6 +102,11 @@ void sketchrnn_init(struct sketchrnn *m, struct rng *r);
  * again replaces the buffers of the previous call. */
 void sketchrnn_batch(struct sketchrnn *m, int B, int T, int with_dropout);
 void sketchrnn_free(struct sketchrnn *m);
+/* sketchrnn_replica: r shares m's parameters (m->params, which must outlive
+ * r) and has gradients and batch buffers of its own, so that several
+ * replicas can run forward and backward on parts of a batch at the same
+ * time (see shard.h).  sketchrnn_free(r) leaves the parameters alone. */
+void sketchrnn_replica(struct sketchrnn *r, const struct sketchrnn *m);
 
 /* sketchrnn_find: the table entry called name, or NULL. */
 const struct sketchrnn_tensor *sketchrnn_find(const struct sketchrnn *m,

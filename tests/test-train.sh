@@ -73,6 +73,23 @@ t_ok "decoder only, layer_norm cells, resume" sh -c "
 	cmp $TMP/u/model.skm $TMP/u2/model.skm"
 t_ok "layer_norm encoder" $TR -e layer_norm -n 20 -o "$TMP/ln" "$TMP/train"
 
+# --- shards (-j): one thread per shard; -j 3 also resumes exactly ---
+t_ok "-j 3: 150 steps" $TR -j 3 -n 150 -o "$TMP/j3" "$TMP/train"
+t_ok "-j 3: resume to 300" train -q -j 3 -r "$TMP/j3/checkpoint.skm" \
+	-n 300 -V "$TMP/valid" -o "$TMP/j3" "$TMP/train"
+t_ok "-j 3: 300 straight" $TR -j 3 -n 300 -o "$TMP/j3b" "$TMP/train"
+t_cmp "-j 3: 300 straight = 150 + resume + 150" "$TMP/j3/model.skm" \
+	"$TMP/j3b/model.skm"
+t_ok "-j 1: 300 steps" $TR -j 1 -n 300 -o "$TMP/j1" "$TMP/train"
+v1=$(awk -F, '$7 != "" { v = $7 } END { gsub(/"/, "", v); print v }' \
+	"$TMP/j1/log.csv")
+v3=$(awk -F, '$7 != "" { v = $7 } END { gsub(/"/, "", v); print v }' \
+	"$TMP/j3/log.csv")
+t_true "-j 1 and -j 3 learn alike: valid recon $v1, $v3" \
+	"$(awk "BEGIN { d = $v1 - $v3; print (d < 0 ? -d : d) < 0.1 }")" -eq 1
+t_bad "-j 0" "-j: " train -j 0 "$TMP/train"
+t_bad "-j 65" "-j: " train -j 65 "$TMP/train"
+
 # --- bad model files ---
 CK=$TMP/a/checkpoint.skm
 size=$(wc -c < "$CK")

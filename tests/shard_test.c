@@ -1,0 +1,166 @@
+/*
+ * shard_test: data-parallel passes (shard.h) against the single model.
+ * For a VAE with layer-norm cells and a decoder-only model, a batch of 13
+ * drawings cut into 1, 2, 3 and 5 shards (threads) gives the single
+ * model's cost (relative 1e-6) and gradients (max difference 1e-5 of the
+ * largest gradient); one shard gives them bit for bit.  Without dropout
+ * the eps of z are the same for every cut.  A KL tolerance between the
+ * shards' own KLs and the batch's KL checks that the floor is decided on
+ * the whole batch, not per shard.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdn.h"
+#include "rng.h"
+#include "shard.h"
+#include "sketchrnn.h"
+#include "util.h"
+
+enum { B = 13, T = 30 };
+
+static int failures;
+
+static void check(int ok, const char *what, int n, double v)
+{
+	printf("%s - %s, %d shards (%.3g)\n", ok ? "ok" : "not ok", what, n, v);
+	failures += !ok;
+}
+
+/* batch: B drawings of random offsets and pens, lengths 3..T. */
+static void batch(real *s, int *len, struct rng *r)
+{
+	memset(s, 0, (size_t)B * (T + 1) * 5 * sizeof(real));
+	for (int b = 0; b < B; b++) {
+		real *d = s + (long)b * (T + 1) * 5;
+
+		len[b] = 3 + (int)(rng_u64(r) % (uint64_t)(T - 2));
+		d[2] = 1;
+		for (int t = 1; t <= T; t++) {
+			int up = rng_uniform(r) < 0.2;
+
+			if (t > len[b]) {
+				d[t * 5 + 4] = 1;
+				continue;
+			}
+			d[t * 5] = (real)rng_normal(r);
+			d[t * 5 + 1] = (real)rng_normal(r);
+			d[t * 5 + 2] = !up;
+			d[t * 5 + 3] = up;
+		}
+	}
+}
+
+static double max_abs(const real *x, long n)
+{
+	double m = 0;
+
+	for (long i = 0; i < n; i++)
+		if (fabs((double)x[i]) > m)
+			m = fabs((double)x[i]);
+	return m;
+}
+
+/* compare: n shards against the single model m (already run). */
+static void compare(struct sketchrnn *m, const real *ref, double cost,
+		    const real *s, const int *len, int n, double tol)
+{
+	struct shards sh;
+	struct rng r;
+	real *g = xmalloc((size_t)m->nparams * sizeof(real));
+	double c, worst = 0, scale = max_abs(ref, m->nparams);
+
+	shards_init(&sh, m, n, B, T, 0);
+	rng_seed(&r, 7);
+	shards_noise(&sh, &r, 1.0);
+	c = shards_forward(&sh, m, s, len, 0.3, tol);
+	shards_backward(&sh, m);
+	memcpy(g, m->grads, (size_t)m->nparams * sizeof(real));
+	for (long i = 0; i < m->nparams; i++)
+		if (fabs((double)(g[i] - ref[i])) > worst)
+			worst = fabs((double)(g[i] - ref[i]));
+	if (n == 1) {
+		check(c == cost, "cost bit for bit", n, c - cost);
+		check(memcmp(g, ref, (size_t)m->nparams * sizeof(real)) == 0,
+		      "gradients bit for bit", n, worst);
+	} else {
+		check(fabs(c - cost) <= 1e-6 * fabs(cost), "cost", n,
+		      fabs(c - cost) / fabs(cost));
+		check(worst <= 1e-5 * scale, "gradients", n, worst / scale);
+	}
+	shards_free(&sh);
+	free(g);
+}
+
+/* shard_kls: the KL of each of 2 shards, to place a tolerance between. */
+static void shard_kls(struct sketchrnn *m, const real *s, const int *len,
+		      double *lo, double *hi)
+{
+	struct shards sh;
+	struct rng r;
+
+	shards_init(&sh, m, 2, B, T, 0);
+	rng_seed(&r, 7);
+	shards_noise(&sh, &r, 1.0);
+	shards_forward(&sh, m, s, len, 0.3, 0);
+	for (int j = 0; j < 2; j++) { /* net[j].kl now holds the batch's */
+		const struct sketchrnn *n = &sh.net[j];
+		double kl =
+		    mdn_kl_forward(n->mu, n->sh, (long)n->B * n->cfg.z_size);
+
+		*lo = j == 0 ? kl : fmin(*lo, kl);
+	}
+	*hi = m->kl;
+	shards_free(&sh);
+}
+
+static void run(int conditional, int cell, int floor_case)
+{
+	struct sketchrnn_config c = {conditional, cell, cell, 12, 24, 6, 5};
+	struct sketchrnn m;
+	struct rng r;
+	real *s = xmalloc((size_t)B * (T + 1) * 5 * sizeof(real));
+	real *ref;
+	int len[B];
+	double cost, tol = 0.2, lo, hi;
+	int cuts[] = {1, 2, 3, 5};
+
+	sketchrnn_build(&m, &c);
+	rng_seed(&r, 3);
+	sketchrnn_init(&m, &r);
+	for (long i = 0; i < m.nparams; i++) /* move off the initial point */
+		m.params[i] += (real)(0.2 * rng_normal(&r));
+	batch(s, len, &r);
+	if (floor_case) {
+		shard_kls(&m, s, len, &lo, &hi);
+		tol = (lo + hi) / 2; /* a shard below, the batch above */
+		printf("# KL floor case: shard KL %.4g, batch KL %.4g, "
+		       "tolerance %.4g\n",
+		       lo, hi, tol);
+	}
+	sketchrnn_batch(&m, B, T, 0);
+	rng_seed(&r, 7);
+	sketchrnn_noise(&m, &r, 1.0);
+	cost = sketchrnn_forward(&m, s, len, 0.3, tol);
+	sketchrnn_backward(&m);
+	ref = xmalloc((size_t)m.nparams * sizeof(real));
+	memcpy(ref, m.grads, (size_t)m.nparams * sizeof(real));
+	printf("# %s, %s cells: cost %.6g\n", conditional ? "vae" : "gen",
+	       cell ? "layer_norm" : "lstm", cost);
+	for (size_t k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++)
+		compare(&m, ref, cost, s, len, cuts[k], tol);
+	sketchrnn_free(&m);
+	free(ref);
+	free(s);
+}
+
+int main(void)
+{
+	run(1, CELL_LAYER_NORM, 0);
+	run(1, CELL_LSTM, 1);
+	run(0, CELL_LSTM, 0);
+	printf("# %d failures\n", failures);
+	return failures != 0;
+}
