@@ -58,6 +58,9 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libsketch.a $(LIB_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< \
 		$(BUILD)/libsketch.a $(LDLIBS)
 
+# ndjson_number_test includes the filter's source.
+$(BUILD)/tests/ndjson_number_test: filters/ndjson2stroke.c
+
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libsketch.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< \

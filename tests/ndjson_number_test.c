@@ -3,7 +3,8 @@
  * double strtod gives, bit for bit, on a million generated numbers of the
  * shapes Quick, Draw! files hold (float32 values printed with 17 digits,
  * integers, short decimals) and on edge cases (19-20 digits, 22-27
- * decimals, exponents, ties between two doubles, powers of two).
+ * decimals, exponents, ties between two doubles, powers of two), and
+ * that the short-integer path of lists agrees with it.
  *
  * The scanner is static in the filter, so this test includes the filter's
  * source with its main renamed.
@@ -41,8 +42,14 @@ static int check(const char *text)
 	if (scan_number(&s, &got) < 0 || s.p != buf + n)
 		return printf("# %s: not scanned\n", text), 1;
 	if (memcmp(&got, &want, sizeof got) != 0)
-		return printf("# %s: got %.17g, strtod %.17g\n", text, got, want),
+		return printf("# %s: got %.17g, strtod %.17g\n", text, got,
+			      want),
 		       1;
+	buf[n] = n % 2 ? ',' : ']'; /* as a list item */
+	if (short_int(buf, &got) &&
+	    (memcmp(&got, &want, sizeof got) != 0 ||
+	     strspn(text, "0123456789") != n || (text[0] == '0' && n > 1)))
+		return printf("# %s: short_int gives %.17g\n", text, got), 1;
 	return 0;
 }
 
@@ -75,38 +82,54 @@ static void gen(char *out, int kind)
 		}
 		out[i] = '\0';
 		break;
-	default: /* a double printed exactly, then its midpoint with the next */
-		{
-			double d = (double)(r >> 11) / (double)(1 << (r % 20));
-			uint64_t b;
-
-			memcpy(&b, &d, 8);
-			b++;
-			double up;
-			memcpy(&up, &b, 8);
-			snprintf(out, 64, "%.25Lf",
-				 ((long double)d + up) / 2);
-		}
+	case 3: /* a tie for the 128-bit product: an odd multiple of 2 between
+		 * 2^54 and 2^55 (halfway between two doubles 4 apart), with
+		 * one to three decimal zeros */
+		snprintf(
+		    out, 64, "%" PRIu64 ".%.*s",
+		    (uint64_t)((1ull << 54) + 2 * (2 * (r % (1ull << 40)) + 1)),
+		    1 + (int)(r >> 62) % 3, "000");
 		break;
+	default: /* a double printed exactly, then its midpoint with the next */
+	{
+		double d = (double)(r >> 11) / (double)(1 << (r % 20));
+		uint64_t b;
+
+		memcpy(&b, &d, 8);
+		b++;
+		double up;
+		memcpy(&up, &b, 8);
+		snprintf(out, 64, "%.25Lf", ((long double)d + up) / 2);
+	} break;
 	}
 }
 
 int main(void)
 {
-	static const char *edge[] = {
-	    "0",	   "-0",	"0.0",	     "1e5",	   "1E-5",
-	    "2.5e+3",	   "9007199254740993", "9007199254740992.5",
-	    "123456789012345678901",	       "0.1",	     "0.3",
-	    "4503599627370496.5",	       "1.7976931348623157e308",
-	    "5e-324",	   "0.000000000000000000000000001",
-	    "33.507999420166016",	       "12345678901234567.89"};
+	static const char *edge[] = {"0",
+				     "-0",
+				     "0.0",
+				     "1e5",
+				     "1E-5",
+				     "2.5e+3",
+				     "9007199254740993",
+				     "9007199254740992.5",
+				     "123456789012345678901",
+				     "0.1",
+				     "0.3",
+				     "4503599627370496.5",
+				     "1.7976931348623157e308",
+				     "5e-324",
+				     "0.000000000000000000000000001",
+				     "33.507999420166016",
+				     "12345678901234567.89"};
 	char text[64];
 	int bad = 0, kind;
 	long i, n = 0;
 
 	for (i = 0; i < (long)(sizeof edge / sizeof *edge); i++, n++)
 		bad += check(edge[i]);
-	for (kind = 0; kind < 4; kind++)
+	for (kind = 0; kind < 5; kind++)
 		for (i = 0; i < 250000; i++, n++) {
 			gen(text, kind);
 			bad += check(text);
