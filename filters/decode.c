@@ -48,26 +48,23 @@ static void usage(void)
 
 static int load(struct loaded *l, const char *path)
 {
-	const char *base = strrchr(path, '/');
-
 	memset(l, 0, sizeof *l);
 	if (model_load(path, &l->m) < 0)
 		return -1;
 	l->net = &l->m.net;
 	l->scale = l->m.scale;
 	l->nmax = (int)l->m.nmax;
-	snprintf(l->word, sizeof l->word, "%s", base ? base + 1 : path);
-	l->word[strcspn(l->word, ".")] = '\0';
+	file_stem(path, l->word, sizeof l->word);
 	return 0;
 }
 
 /* A batch of work: up to o->batch drawings with their latents/prefixes. */
 struct work {
-	long n;		      /* drawings in this batch */
-	struct rng *r;	      /* [n] one generator per drawing */
-	real *z;	      /* [n, N_z] or NULL */
-	struct drawing *pre;  /* [n] prefixes (model units) or NULL */
-	struct drawing *out;  /* [n] */
+	long n;		     /* drawings in this batch */
+	struct rng *r;	     /* [n] one generator per drawing */
+	real *z;	     /* [n, N_z] or NULL */
+	struct drawing *pre; /* [n] prefixes (model units) or NULL */
+	struct drawing *out; /* [n] */
 	char (*key)[STROKE_MAX_TEXT + 1]; /* [n] key_id of each output */
 };
 
@@ -127,8 +124,8 @@ struct inputs {
 	int nfiles, next;
 	struct latent v;
 	struct drawing d;
-	long made;   /* drawings without latent or prefix so far */
-	long index;  /* drawings gathered so far */
+	long made;  /* drawings without latent or prefix so far */
+	long index; /* drawings gathered so far */
 };
 
 /* next_latent: the next vector of the named files (or stdin). */
@@ -199,8 +196,8 @@ static int gather(struct inputs *in, struct work *w, long b,
 	return 1;
 }
 
-static int run(const struct loaded *l, const struct options *o,
-	       char **files, int nfiles)
+static int run(const struct loaded *l, const struct options *o, char **files,
+	       int nfiles)
 {
 	struct stroke_header h = {STROKE_VERSION, STROKE_FLAG_NORMALIZED,
 				  l->scale};
@@ -221,7 +218,8 @@ static int run(const struct loaded *l, const struct options *o,
 			return -1;
 	}
 	if (l->net->cfg.conditional)
-		w.z = xcalloc((size_t)o->batch * l->net->cfg.z_size, sizeof(real));
+		w.z = xcalloc((size_t)o->batch * l->net->cfg.z_size,
+			      sizeof(real));
 	w.out = xcalloc((size_t)o->batch, sizeof *w.out);
 	w.r = xcalloc((size_t)o->batch, sizeof *w.r);
 	w.key = xcalloc((size_t)o->batch, sizeof *w.key);
@@ -234,8 +232,7 @@ static int run(const struct loaded *l, const struct options *o,
 	}
 	stroke_write_header(stdout, &h);
 	for (;;) {
-		while (w.n < o->batch &&
-		       (rc = gather(&in, &w, w.n, l, o)) > 0)
+		while (w.n < o->batch && (rc = gather(&in, &w, w.n, l, o)) > 0)
 			w.n++;
 		if (rc < 0 || w.n == 0)
 			break;

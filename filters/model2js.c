@@ -30,15 +30,6 @@ static void usage(void)
 	exit(1);
 }
 
-/* base_name: the file's name without directory and extensions. */
-static void base_name(const char *path, char *out, size_t size)
-{
-	const char *b = strrchr(path, '/');
-
-	snprintf(out, size, "%s", b ? b + 1 : path);
-	out[strcspn(out, ".")] = '\0';
-}
-
 static int export(const struct sketchrnn *net, const char *name, double scale,
 		  int nmax, const struct options *o)
 {
@@ -79,7 +70,7 @@ int main(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		usage();
-	base_name(argv[optind], name, sizeof name);
+	file_stem(argv[optind], name, sizeof name);
 	if (model_load(argv[optind], &m) < 0)
 		return 1;
 	rc = export(&m.net, o.name ? o.name : name, m.scale, (int)m.nmax, &o);

@@ -134,10 +134,8 @@ static real *reals(long n)
 static void start(struct run *u, const real *z)
 {
 	struct sketchrnn *m = u->m;
-	int B = u->B, H = u->H, Nz = m->cfg.z_size, b;
-	int coff = m->dec.cell == CELL_LSTM ? 0 : H;
+	int B = u->B, H = u->H;
 	real *init;
-	long i;
 
 	lstm_acts_alloc(&u->a, &m->dec, 1, B, 0);
 	u->x = reals(5L * B);
@@ -145,19 +143,9 @@ static void start(struct run *u, const real *z)
 	if (!z)
 		return;
 	init = reals(2L * B * H);
-	gemm(0, 0, B, 2 * H, Nz, 1, z, Nz, m->w.init_w, 2 * H, 0, init, 2 * H);
-	for (i = 0; i < 2L * B * H; i++)
-		init[i] = r_tanh(init[i] + m->w.init_b[i % (2 * H)]);
-	for (b = 0; b < B; b++) {
-		memcpy(u->a.c + (long)b * H, init + 2L * b * H + coff,
-		       H * sizeof(real));
-		memcpy(u->a.h + (long)b * H, init + 2L * b * H + (H - coff),
-		       H * sizeof(real));
-	}
-	free(init);
 	u->zproj = reals(4L * B * H);
-	gemm(0, 0, B, 4 * H, Nz, 1, z, Nz, m->w.dec.wx + 5L * 4 * H, 4 * H, 0,
-	     u->zproj, 4 * H);
+	sketchrnn_decoder_start(m, z, B, init, u->a.c, u->a.h, u->zproj);
+	free(init);
 }
 
 /* step: one decoder step on u->x; the new state becomes the current one
@@ -171,8 +159,8 @@ static void step(struct run *u)
 		     u->B);
 	memcpy(u->a.h, u->a.h + BH, BH * sizeof(real));
 	memcpy(u->a.c, u->a.c + BH, BH * sizeof(real));
-	gemm(0, 0, u->B, u->W, u->H, 1, u->a.h, u->H, m->w.out_w, u->W, 0,
-	     u->y, u->W);
+	gemm(0, 0, u->B, u->W, u->H, 1, u->a.h, u->H, m->w.out_w, u->W, 0, u->y,
+	     u->W);
 	for (long i = 0; i < (long)u->B * u->W; i++)
 		u->y[i] += m->w.out_b[i % u->W];
 }
@@ -188,8 +176,7 @@ static void set_row(real *x, double dx, double dy, int pen)
 
 /* feed: run the longest prefix through the decoder, each drawing over its
  * own points (a drawing whose prefix is done keeps its state). */
-static void feed(struct run *u, const struct drawing *prefix, real *h,
-		 real *c)
+static void feed(struct run *u, const struct drawing *prefix, real *h, real *c)
 {
 	long BH = (long)u->B * u->H;
 	size_t t, most = 0;
@@ -208,10 +195,10 @@ static void feed(struct run *u, const struct drawing *prefix, real *h,
 		step(u);
 		for (b = 0; b < u->B; b++)
 			if (t >= prefix[b].n) { /* finished: keep its state */
-				memcpy(u->a.h + (long)b * u->H, h + (long)b * u->H,
-				       u->H * sizeof(real));
-				memcpy(u->a.c + (long)b * u->H, c + (long)b * u->H,
-				       u->H * sizeof(real));
+				memcpy(u->a.h + (long)b * u->H,
+				       h + (long)b * u->H, u->H * sizeof(real));
+				memcpy(u->a.c + (long)b * u->H,
+				       c + (long)b * u->H, u->H * sizeof(real));
 			}
 	}
 }
@@ -252,7 +239,8 @@ int sample_decode(struct sketchrnn *m, const real *z, int B,
 	struct run u;
 	int M = m->cfg.num_mixture, b, i, live = B, rc = 0;
 	float *buf = xcalloc(6L * M, sizeof(float));
-	struct mixture mx = {M, {0}, buf, buf + M, buf + 2 * M, buf + 3 * M,
+	struct mixture mx = {M,		  {0},	       buf,
+			     buf + M,	  buf + 2 * M, buf + 3 * M,
 			     buf + 4 * M, buf + 5 * M};
 	unsigned char *done = xcalloc((size_t)B, 1);
 	struct sample_row row;

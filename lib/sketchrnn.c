@@ -369,10 +369,31 @@ static void layout(struct sketchrnn *m, const real *strokes, const int *len)
 
 /* encode: encoder, mu, sigma-hat, z, the decoder's initial state and the
  * z projection. */
+void sketchrnn_decoder_start(const struct sketchrnn *m, const real *z, int B,
+			     real *init, real *c, real *h, real *zproj)
+{
+	int Hd = m->dec.H, Nz = m->cfg.z_size, G = 4 * Hd;
+	/* state layout: LSTM [c, h], layer-norm LSTM [h, c] */
+	int coff = m->dec.cell == CELL_LSTM ? 0 : Hd;
+	const struct sketchrnn_weights *w = &m->w;
+
+	gemm(0, 0, B, 2 * Hd, Nz, 1, z, Nz, w->init_w, 2 * Hd, 0, init, 2 * Hd);
+	add_rows(init, w->init_b, B, 2 * Hd);
+	for (long i = 0; i < 2L * B * Hd; i++)
+		init[i] = r_tanh(init[i]);
+	for (int b = 0; b < B; b++) {
+		memcpy(c + (long)b * Hd, init + 2L * b * Hd + coff,
+		       Hd * sizeof(real));
+		memcpy(h + (long)b * Hd, init + 2L * b * Hd + (Hd - coff),
+		       Hd * sizeof(real));
+	}
+	gemm(0, 0, B, G, Nz, 1, z, Nz, w->dec.wx + 5L * G, G, 0, zproj, G);
+}
+
 static void encode(struct sketchrnn *m)
 {
-	int B = m->B, He = m->enc.H, Hd = m->dec.H, Nz = m->cfg.z_size;
-	int Te = m->Te, G = 4 * Hd;
+	int B = m->B, He = m->enc.H, Nz = m->cfg.z_size;
+	int Te = m->Te;
 	const real *hf = m->afw.h + (long)Te * B * He;
 	const real *hb = m->abw.h + (long)Te * B * He;
 	struct sketchrnn_weights *w = &m->w;
@@ -395,21 +416,8 @@ static void encode(struct sketchrnn *m)
 	add_rows(m->sh, w->sigma_b, B, Nz);
 	for (long i = 0; i < (long)B * Nz; i++)
 		m->z[i] = m->mu[i] + r_exp(m->sh[i] / 2) * m->eps[i];
-	gemm(0, 0, B, 2 * Hd, Nz, 1, m->z, Nz, w->init_w, 2 * Hd, 0, m->init,
-	     2 * Hd);
-	add_rows(m->init, w->init_b, B, 2 * Hd);
-	for (long i = 0; i < 2L * B * Hd; i++)
-		m->init[i] = r_tanh(m->init[i]);
-	/* state layout: LSTM [c, h], layer-norm LSTM [h, c] */
-	int coff = m->dec.cell == CELL_LSTM ? 0 : Hd;
-	for (int b = 0; b < B; b++) {
-		memcpy(m->adec.c + (long)b * Hd, m->init + 2L * b * Hd + coff,
-		       Hd * sizeof(real));
-		memcpy(m->adec.h + (long)b * Hd,
-		       m->init + 2L * b * Hd + (Hd - coff), Hd * sizeof(real));
-	}
-	gemm(0, 0, B, G, Nz, 1, m->z, Nz, w->dec.wx + 5L * G, G, 0, m->zproj,
-	     G);
+	sketchrnn_decoder_start(m, m->z, B, m->init, m->adec.c, m->adec.h,
+				m->zproj);
 }
 
 void sketchrnn_encode(struct sketchrnn *m, const real *strokes, const int *len)

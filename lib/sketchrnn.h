@@ -129,6 +129,13 @@ double sketchrnn_forward(struct sketchrnn *m, const real *strokes,
  * [B, N_z] of a batch (strokes [B, T+1, 5], len [B]); m->z is set to mu.
  * For encode(1); conditional models only. */
 void sketchrnn_encode(struct sketchrnn *m, const real *strokes, const int *len);
+/* sketchrnn_decoder_start: what z [B, N_z] gives the decoder of a
+ * conditional model: init [B, 2Hd] = tanh(z init_w + init_b), the initial
+ * state c and h [B, Hd] each cut from it (LSTM [c, h], layer-norm LSTM
+ * [h, c], as the reference), and zproj [B, 4Hd] = z times the z rows of
+ * dec_wx, the input projection of z, which is the same at every step. */
+void sketchrnn_decoder_start(const struct sketchrnn *m, const real *z, int B,
+			     real *init, real *c, real *h, real *zproj);
 /* sketchrnn_backward: m->grads = d cost / d params of the last forward. */
 void sketchrnn_backward(struct sketchrnn *m);
 

@@ -179,3 +179,11 @@ double parse_double(int opt, const char *s, double lo, double hi)
 		    lo, hi);
 	return v;
 }
+
+void file_stem(const char *path, char *out, size_t size)
+{
+	const char *b = strrchr(path, '/');
+
+	snprintf(out, size, "%s", b ? b + 1 : path);
+	out[strcspn(out, ".")] = '\0';
+}

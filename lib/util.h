@@ -57,6 +57,10 @@ void out_close(void);
 /* parse_long / parse_double: whole-string numeric option parsing with a
  * range check; die with the option letter and the text when it is bad. */
 long parse_long(int opt, const char *s, long lo, long hi);
+/* file_stem: path's file name without its directory and without
+ * everything from its first '.' ("dir/sheep.gen.json" -> "sheep"), into
+ * out (size bytes, truncated to fit). */
+void file_stem(const char *path, char *out, size_t size);
 double parse_double(int opt, const char *s, double lo, double hi);
 
 #endif

@@ -18,6 +18,7 @@
 #include "rng.h"
 #include "sketchjs.h"
 #include "sketchrnn.h"
+#include "synth.h"
 #include "util.h"
 
 static int failures;
@@ -49,34 +50,10 @@ static char *to_text(const struct sketchrnn *net, long *clipped, size_t *len)
 	return s;
 }
 
-/* batch: B drawings of random offsets and pens, lengths 5..T. */
-static void batch(real *s, int *len, int B, int T, struct rng *r)
-{
-	memset(s, 0, (size_t)B * (T + 1) * 5 * sizeof(real));
-	for (int b = 0; b < B; b++) {
-		real *d = s + (long)b * (T + 1) * 5;
-
-		len[b] = 5 + (int)(rng_u64(r) % (uint64_t)(T - 4));
-		d[2] = 1;
-		for (int t = 1; t <= T; t++) {
-			int up = rng_uniform(r) < 0.2;
-
-			if (t > len[b]) {
-				d[t * 5 + 4] = 1;
-				continue;
-			}
-			d[t * 5] = (real)rng_normal(r);
-			d[t * 5 + 1] = (real)rng_normal(r);
-			d[t * 5 + 2] = !up;
-			d[t * 5 + 3] = up;
-		}
-	}
-}
-
 static void run(int conditional)
 {
-	struct sketchrnn_config c = {conditional, CELL_LSTM, CELL_LSTM, 16, 32,
-				     8, 20};
+	struct sketchrnn_config c = {conditional, CELL_LSTM, CELL_LSTM, 16,
+				     32,	  8,	     20};
 	struct sketchrnn a, b;
 	struct sketchjs js;
 	struct rng r;
@@ -108,7 +85,7 @@ static void run(int conditional)
 	t2 = to_text(&b, &clipped2, &n2);
 	check(n1 == n2 && memcmp(t1, t2, n1) == 0 && clipped2 == 0,
 	      "export(import(export(m))) = export(m) (%g bytes)", (double)n1);
-	batch(s, len, B, T, &r);
+	synth_batch(s, len, B, T, 5, &r);
 	sketchrnn_batch(&a, B, T, 0);
 	sketchrnn_batch(&b, B, T, 0);
 	la = sketchrnn_forward(&a, s, len, 0.5, 0.2);
@@ -117,23 +94,25 @@ static void run(int conditional)
 		ya = fmax(ya, fabs(a.y[i] - b.y[i]));
 	printf("# %s: cost %.6g vs %.6g\n", kind, la, lb);
 	check(ya <= 1e-2, "head outputs within 1e-2 (worst %.3g)", ya);
-	check(fabs(la - lb) <= 1e-3 * fabs(la), "cost within 1e-3 relative (%.3g)",
-	      fabs(la - lb) / fabs(la));
+	check(fabs(la - lb) <= 1e-3 * fabs(la),
+	      "cost within 1e-3 relative (%.3g)", fabs(la - lb) / fabs(la));
 	free(t1);
 	for (i = 0; i < a.nparams; i += a.nparams / 5) /* beyond +-10 */
 		a.params[i] = i % 2 ? 12 : -11;
 	for (i = 0; i < a.nparams; i++)
 		expect += fabs(a.params[i]) > 10;
 	t1 = to_text(&a, &clipped, &n1);
-	check(clipped == expect, "clipped weights counted (%g)", (double)clipped);
+	check(clipped == expect, "clipped weights counted (%g)",
+	      (double)clipped);
 	sketchjs_free(&js);
 	sketchrnn_free(&b);
 	worst = 0;
 	if (sketchjs_parse(&js, t1, n1, "export") == 0 &&
 	    sketchjs_to_net(&js, &b, "export") == 0) {
 		for (i = 0; i < a.nparams; i++)
-			worst = fmax(worst, fabs(b.params[i] -
-						 fmax(-10, fmin(10, a.params[i]))));
+			worst =
+			    fmax(worst, fabs(b.params[i] -
+					     fmax(-10, fmin(10, a.params[i]))));
 		check(worst <= step * (1 + 1e-6),
 		      "clipped weights read back as +-10 (worst %.3g)", worst);
 		sketchrnn_free(&b);

@@ -17,6 +17,7 @@
 #include "rng.h"
 #include "shard.h"
 #include "sketchrnn.h"
+#include "synth.h"
 #include "util.h"
 
 enum { B = 13, T = 30 };
@@ -27,30 +28,6 @@ static void check(int ok, const char *what, int n, double v)
 {
 	printf("%s - %s, %d shards (%.3g)\n", ok ? "ok" : "not ok", what, n, v);
 	failures += !ok;
-}
-
-/* batch: B drawings of random offsets and pens, lengths 3..T. */
-static void batch(real *s, int *len, struct rng *r)
-{
-	memset(s, 0, (size_t)B * (T + 1) * 5 * sizeof(real));
-	for (int b = 0; b < B; b++) {
-		real *d = s + (long)b * (T + 1) * 5;
-
-		len[b] = 3 + (int)(rng_u64(r) % (uint64_t)(T - 2));
-		d[2] = 1;
-		for (int t = 1; t <= T; t++) {
-			int up = rng_uniform(r) < 0.2;
-
-			if (t > len[b]) {
-				d[t * 5 + 4] = 1;
-				continue;
-			}
-			d[t * 5] = (real)rng_normal(r);
-			d[t * 5 + 1] = (real)rng_normal(r);
-			d[t * 5 + 2] = !up;
-			d[t * 5 + 3] = up;
-		}
-	}
 }
 
 static double max_abs(const real *x, long n)
@@ -132,7 +109,7 @@ static void run(int conditional, int cell, int floor_case)
 	sketchrnn_init(&m, &r);
 	for (long i = 0; i < m.nparams; i++) /* move off the initial point */
 		m.params[i] += (real)(0.2 * rng_normal(&r));
-	batch(s, len, &r);
+	synth_batch(s, len, B, T, 3, &r);
 	if (floor_case) {
 		shard_kls(&m, s, len, &lo, &hi);
 		tol = (lo + hi) / 2; /* a shard below, the batch above */
