@@ -743,7 +743,7 @@ static int scan_field(struct scan *s, const char *key, struct drawing *d,
 	if (k == 5)
 		return skip_value(s, 1);
 	*seen |= 1u << k;
-	snprintf(s->where, sizeof s->where, "%s", keys[k]);
+	strcpy(s->where, keys[k]); /* all shorter than where */
 	switch (k) {
 	case 0:
 		return scan_text(s, d->key_id, 1);

@@ -1,12 +1,20 @@
 /*
  * bytes.h: explicit little-endian encoding of integers and IEEE-754 floats,
  * so that no file format depends on the host's byte order or struct layout.
+ * On a little-endian host the 32-bit ones are one memcpy (one load or
+ * store); elsewhere they are assembled byte by byte.
  */
 #ifndef SKETCHRNN_BYTES_H
 #define SKETCHRNN_BYTES_H
 
 #include <stdint.h>
 #include <string.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define BYTES_LE 1
+#else
+#define BYTES_LE 0
+#endif
 
 static inline void put_u16(unsigned char *b, uint16_t v)
 {
@@ -16,6 +24,10 @@ static inline void put_u16(unsigned char *b, uint16_t v)
 
 static inline void put_u32(unsigned char *b, uint32_t v)
 {
+	if (BYTES_LE) {
+		memcpy(b, &v, 4);
+		return;
+	}
 	b[0] = v & 0xff;
 	b[1] = (v >> 8) & 0xff;
 	b[2] = (v >> 16) & 0xff;
@@ -43,6 +55,12 @@ static inline uint16_t get_u16(const unsigned char *b)
 
 static inline uint32_t get_u32(const unsigned char *b)
 {
+	if (BYTES_LE) {
+		uint32_t v;
+
+		memcpy(&v, b, 4);
+		return v;
+	}
 	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
 	       (uint32_t)b[3] << 24;
 }
