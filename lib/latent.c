@@ -13,16 +13,14 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
+#include "frame.h"
 #include "util.h"
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI)
-
-static struct latent_writer *out_w; /* the writer to stdout, for hooks */
 
 void latent_init(struct latent *v)
 {
@@ -71,17 +69,6 @@ const char *latent_check(const struct latent *v)
 
 /* ---- binary reader ---- */
 
-/* Fill b with n bytes; 1 on success, 0 on a clean EOF before any byte,
- * -1 on a short read or an I/O error. */
-static int read_full(FILE *f, unsigned char *b, size_t n)
-{
-	size_t got = fread(b, 1, n, f);
-
-	if (got == n)
-		return 1;
-	return got == 0 && !ferror(f) ? 0 : -1;
-}
-
 static int fail(struct latent_reader *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -109,7 +96,7 @@ static int header_rest(struct latent_reader *r, size_t *dim)
 	unsigned version, flags;
 	uint32_t n;
 
-	if (read_full(r->f, b, sizeof b) != 1) {
+	if (frame_read_full(r->f, b, sizeof b) != 1) {
 		warnmsg("%s: truncated latent stream header%s", r->name,
 			ferror(r->f) ? " (read error)" : "");
 		return -1;
@@ -138,30 +125,17 @@ static int header_rest(struct latent_reader *r, size_t *dim)
 	return 0;
 }
 
-static int read_text(struct latent_reader *r, char *dst)
-{
-	unsigned char len;
-
-	if (read_full(r->f, &len, 1) != 1 ||
-	    (len && read_full(r->f, (unsigned char *)dst, len) != 1))
-		return -1;
-	dst[len] = '\0';
-	if (memchr(dst, '\0', len))
-		return -1;
-	return 0;
-}
-
 static int read_record(struct latent_reader *r, struct latent *v)
 {
 	unsigned char b[4 * LATENT_MAX_DIM];
 	const char *why;
 	size_t i;
 
-	if (read_text(r, v->key_id) < 0)
+	if (frame_read_text(r->f, v->key_id) < 0)
 		return fail(r, "truncated record or NUL in key_id");
-	if (read_text(r, v->word) < 0)
+	if (frame_read_text(r->f, v->word) < 0)
 		return fail(r, "truncated record or NUL in word");
-	if (read_full(r->f, b, 4 * r->dim) != 1)
+	if (frame_read_full(r->f, b, 4 * r->dim) != 1)
 		return fail(r, "truncated record (values)");
 	v->dim = r->dim;
 	for (i = 0; i < r->dim; i++)
@@ -178,68 +152,31 @@ static int header_again(struct latent_reader *r)
 {
 	size_t dim;
 
-	if (!r->ended)
-		return fail(r, "stream header in the middle of a stream");
 	if (header_rest(r, &dim) < 0)
 		return -1;
 	if (dim != r->dim)
 		return fail(r, "concatenated stream has dimension %zu, not %zu",
 			    dim, r->dim);
-	r->ended = 0;
-	r->part = 0;
-	return 0;
-}
-
-static int read_end(struct latent_reader *r)
-{
-	unsigned char b[8];
-
-	if (r->ended)
-		return fail(r, "end marker after the end of the stream");
-	if (read_full(r->f, b, 8) != 1)
-		return fail(r, "truncated end marker");
-	if (get_u64(b) != r->part)
-		return fail(r, "end marker counts a different number of "
-			       "records (records lost?)");
-	r->ended = 1;
+	frame_restart(&r->frame);
 	return 0;
 }
 
 static int binary_read(struct latent_reader *r, struct latent *v)
 {
-	int c;
+	const char *why;
+	int rc;
 
-	for (;;) {
-		c = getc(r->f);
-		if (c == EOF) {
-			if (ferror(r->f))
-				return fail(r, "read error");
-			if (!r->ended)
-				return fail(r,
-					    "truncated stream (no end marker)");
-			return 0;
-		}
-		if (c == LATENT_RECORD_TAG && !r->ended)
-			break;
-		if (c == LATENT_RECORD_TAG)
-			return fail(r, "record after the end of the stream");
-		if (c == LATENT_END_TAG) {
-			if (read_end(r) < 0)
-				return -1;
-			continue;
-		}
-		if (c == LATENT_ABORT_TAG)
-			return fail(r, "stream aborted: the program writing it "
-				       "failed");
-		if (c != LATENT_MAGIC[0])
-			return fail(r, "bad record tag (corrupt stream)");
+	while ((rc = frame_next(&r->frame, r->f, &why)) == FRAME_HEADER)
 		if (header_again(r) < 0)
 			return -1;
-	}
+	if (rc == FRAME_ERROR)
+		return fail(r, "%s", why);
+	if (rc == FRAME_DONE)
+		return 0;
 	if (read_record(r, v) < 0)
 		return -1;
 	r->record++;
-	r->part++;
+	r->frame.part++;
 	return 1;
 }
 
@@ -498,6 +435,8 @@ int latent_open(struct latent_reader *r, FILE *f, const char *name)
 	}
 	if (c == LATENT_MAGIC[0]) {
 		r->form = LATENT_BINARY;
+		frame_reader_init(&r->frame, LATENT_RECORD_TAG,
+				  LATENT_MAGIC[0]);
 		return header_rest(r, &r->dim);
 	}
 	if (c != 'k' && c != '"') {
@@ -530,39 +469,17 @@ void latent_close(struct latent_reader *r)
 
 static void count_out(struct latent_writer *w, size_t n)
 {
-	w->bytes += n;
-}
-
-static void latent_fail(void)
-{
-	struct latent_writer *w = out_w;
-
-	out_w = NULL;
-	if (!w || w->bytes <= __fpending(stdout)) {
-		__fpurge(stdout);
-		return;
-	}
-	if (w->form == LATENT_CSV)
-		fputs(LATENT_CSV_ABORT "\n", stdout);
-	else
-		putc(LATENT_ABORT_TAG, stdout);
-	fflush(stdout);
-}
-
-static void latent_end(void)
-{
-	if (out_w)
-		latent_write_end(out_w);
+	frame_count(w->frame.f, n);
 }
 
 static void csv_header(struct latent_writer *w)
 {
 	size_t i;
-	int n = fprintf(w->f, "key_id,word");
+	int n = fprintf(w->frame.f, "key_id,word");
 
 	for (i = 0; i < w->dim; i++)
-		n += fprintf(w->f, ",z%zu", i);
-	n += fprintf(w->f, "\n");
+		n += fprintf(w->frame.f, ",z%zu", i);
+	n += fprintf(w->frame.f, "\n");
 	count_out(w, (size_t)n);
 }
 
@@ -572,15 +489,10 @@ void latent_write_header(struct latent_writer *w, FILE *f, int form, size_t dim)
 
 	if (dim < 1 || dim > LATENT_MAX_DIM)
 		die("refusing to write a latent stream of dimension %zu", dim);
-	w->f = f;
 	w->form = form;
 	w->dim = dim;
-	w->records = 0;
-	if (f == stdout) {
-		out_w = w;
-		out_fail_hook = latent_fail;
-		out_end_hook = latent_end;
-	}
+	frame_start(&w->frame, f,
+		    form == LATENT_CSV ? LATENT_CSV_ABORT "\n" : NULL);
 	if (form == LATENT_CSV) {
 		csv_header(w);
 	} else {
@@ -614,14 +526,15 @@ static size_t csv_text(FILE *f, const char *s)
 
 static void csv_record(struct latent_writer *w, const struct latent *v)
 {
+	FILE *f = w->frame.f;
 	size_t i, n;
 
-	n = csv_text(w->f, v->key_id);
-	putc(',', w->f);
-	n += 1 + csv_text(w->f, v->word);
+	n = csv_text(f, v->key_id);
+	putc(',', f);
+	n += 1 + csv_text(f, v->word);
 	for (i = 0; i < v->dim; i++)
-		n += (size_t)fprintf(w->f, ",%.9g", (double)v->z[i]);
-	putc('\n', w->f);
+		n += (size_t)fprintf(f, ",%.9g", (double)v->z[i]);
+	putc('\n', f);
 	count_out(w, n + 1);
 }
 
@@ -639,7 +552,7 @@ static void binary_record(struct latent_writer *w, const struct latent *v)
 	at += n;
 	for (i = 0; i < v->dim; i++, at += 4)
 		put_f32(b + at, v->z[i]);
-	fwrite(b, 1, at, w->f);
+	fwrite(b, 1, at, w->frame.f);
 	count_out(w, at);
 }
 
@@ -657,23 +570,11 @@ void latent_write(struct latent_writer *w, const struct latent *v)
 		csv_record(w, v);
 	else
 		binary_record(w, v);
-	w->records++;
-	out_check(w->f);
+	w->frame.records++;
+	out_check(w->frame.f);
 }
 
 void latent_write_end(struct latent_writer *w)
 {
-	unsigned char b[9];
-
-	if (w == out_w) {
-		out_w = NULL;
-		out_end_hook = NULL;
-	}
-	if (w->form == LATENT_CSV)
-		return;
-	b[0] = LATENT_END_TAG;
-	put_u64(b + 1, w->records);
-	fwrite(b, 1, sizeof b, w->f);
-	count_out(w, sizeof b);
-	out_check(w->f);
+	frame_end(&w->frame);
 }

@@ -3,9 +3,10 @@
  * each with the key_id and word of the drawing it came from.  One reader
  * that takes both forms, binary and CSV, and one writer for each.
  *
- * The binary form mirrors stroke(5): a 12-byte header with the dimension,
- * tagged records back to back, an end marker with the record count, the
- * abort tag, concatenation of streams of the same dimension.  The CSV form
+ * The binary form mirrors stroke(5), with the same framing (frame.h): a
+ * 12-byte header with the dimension, tagged records back to back, an end
+ * marker with the record count, the abort tag, concatenation of streams
+ * of the same dimension.  The CSV form
  * (read and written with libcsv) is a header row key_id,word,z0,...,z{N-1}
  * then one row per vector.  It does not know what produced a vector: mean
  * or sample, model or arithmetic.
@@ -22,12 +23,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "frame.h"
+
 #define LATENT_MAGIC "LTNT"
 #define LATENT_VERSION 1
 #define LATENT_HEADER_SIZE 12
 #define LATENT_RECORD_TAG 'Z'
-#define LATENT_END_TAG 'E'   /* end of stream, then the record count */
-#define LATENT_ABORT_TAG 'X' /* a writer failed after output had left */
+#define LATENT_END_TAG FRAME_END_TAG	 /* 'E', then the record count */
+#define LATENT_ABORT_TAG FRAME_ABORT_TAG /* 'X': a writer failed */
 
 #define LATENT_MAX_DIM 4096   /* values in one vector */
 #define LATENT_MAX_TEXT 255   /* bytes of key_id or word */
@@ -46,12 +49,11 @@ struct latent {
 
 struct latent_reader {
 	FILE *f;
-	const char *name;     /* file name for messages */
-	int form;	      /* LATENT_BINARY or LATENT_CSV */
-	size_t dim;	      /* of every vector in the stream */
-	unsigned long record; /* records read so far */
-	unsigned long part;   /* binary: records since the last header */
-	int ended;	      /* binary: the end marker was read */
+	const char *name;	   /* file name for messages */
+	int form;		   /* LATENT_BINARY or LATENT_CSV */
+	size_t dim;		   /* of every vector in the stream */
+	unsigned long record;	   /* records read so far */
+	struct frame_reader frame; /* binary: tags and end markers */
 	/* CSV state */
 	struct csv_parser csv;
 	int csv_ready;	    /* csv_init succeeded: latent_close frees */
@@ -86,11 +88,9 @@ int latent_read(struct latent_reader *r, struct latent *v);
 void latent_close(struct latent_reader *r);
 
 struct latent_writer {
-	FILE *f;
-	int form;		    /* LATENT_BINARY or LATENT_CSV */
-	size_t dim;		    /* of every vector written */
-	unsigned long long records; /* vectors written since the header */
-	unsigned long long bytes;   /* bytes written in all */
+	struct frame_writer frame; /* the FILE and the vectors written */
+	int form;		   /* LATENT_BINARY or LATENT_CSV */
+	size_t dim;		   /* of every vector written */
 };
 
 /* latent_write_header / latent_write / latent_write_end: encode to f in

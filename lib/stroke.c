@@ -6,17 +6,16 @@
 #include "stroke.h"
 
 #include <math.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
+#include "frame.h"
 #include "util.h"
 
 #define POINT_SIZE 9
 
-static unsigned long long bytes_out;   /* bytes written to stdout */
-static unsigned long long records_out; /* records in the stdout stream */
+static struct frame_writer out; /* the stream on stdout */
 
 void drawing_init(struct drawing *d)
 {
@@ -156,24 +155,13 @@ struct stroke_header stroke_header_plain(void)
 	return h;
 }
 
-/* Fill b with n bytes; 1 on success, 0 on a clean EOF before any byte,
- * -1 on a short read or an I/O error. */
-static int read_full(FILE *f, unsigned char *b, size_t n)
-{
-	size_t got = fread(b, 1, n, f);
-
-	if (got == n)
-		return 1;
-	return got == 0 && !ferror(f) ? 0 : -1;
-}
-
 /* Parse the 11 header bytes after the first one. */
 static int header_rest(struct stroke_reader *r, struct stroke_header *h)
 {
 	unsigned char b[STROKE_HEADER_SIZE - 1];
 	const char *why;
 
-	if (read_full(r->f, b, sizeof b) != 1) {
+	if (frame_read_full(r->f, b, sizeof b) != 1) {
 		warnmsg("%s: truncated stream header%s", r->name,
 			ferror(r->f) ? " (read error)" : "");
 		return -1;
@@ -201,8 +189,8 @@ int stroke_open(struct stroke_reader *r, FILE *f, const char *name)
 
 	r->f = f;
 	r->name = name;
-	r->record = r->part = 0;
-	r->ended = 0;
+	r->record = 0;
+	frame_reader_init(&r->frame, STROKE_RECORD_TAG, STROKE_MAGIC[0]);
 	c = getc(f);
 	if (c == EOF) {
 		warnmsg("%s: empty input (no stroke stream header)", name);
@@ -221,19 +209,6 @@ static int fail(struct stroke_reader *r, const char *what)
 	return -1;
 }
 
-static int read_text(struct stroke_reader *r, char *dst)
-{
-	unsigned char len;
-
-	if (read_full(r->f, &len, 1) != 1 ||
-	    (len && read_full(r->f, (unsigned char *)dst, len) != 1))
-		return -1;
-	dst[len] = '\0';
-	if (memchr(dst, '\0', len))
-		return -1;
-	return 0;
-}
-
 static int read_points(struct stroke_reader *r, struct drawing *d, size_t n)
 {
 	unsigned char b[POINT_SIZE * 256];
@@ -242,7 +217,7 @@ static int read_points(struct stroke_reader *r, struct drawing *d, size_t n)
 	drawing_reserve(d, n);
 	for (i = 0; i < n; i += chunk) {
 		chunk = n - i < 256 ? n - i : 256;
-		if (read_full(r->f, b, chunk * POINT_SIZE) != 1)
+		if (frame_read_full(r->f, b, chunk * POINT_SIZE) != 1)
 			return fail(r, "truncated record (points)");
 		for (k = 0; k < chunk; k++) {
 			d->p[i + k].dx = get_f32(b + k * POINT_SIZE);
@@ -262,34 +237,13 @@ static int header_again(struct stroke_reader *r)
 {
 	struct stroke_header h;
 
-	if (!r->ended)
-		return fail(r, "stream header in the middle of a stream");
 	if (header_rest(r, &h) < 0)
 		return -1;
 	if (h.flags != r->h.flags || h.scale != r->h.scale)
 		return fail(r,
 			    "concatenated stream has a different scale factor "
 			    "or flags");
-	r->ended = 0;
-	r->part = 0;
-	return 0;
-}
-
-/* The end marker: its count must equal the records read since the
- * header. */
-static int read_end(struct stroke_reader *r)
-{
-	unsigned char b[8];
-
-	if (r->ended)
-		return fail(r, "end marker after the end of the stream");
-	if (read_full(r->f, b, 8) != 1)
-		return fail(r, "truncated end marker");
-	if (get_u64(b) != r->part)
-		return fail(r,
-			    "end marker counts a different number of records "
-			    "(records lost?)");
-	r->ended = 1;
+	frame_restart(&r->frame);
 	return 0;
 }
 
@@ -300,11 +254,11 @@ static int read_record(struct stroke_reader *r, struct drawing *d)
 	const char *why;
 
 	drawing_clear(d);
-	if (read_text(r, d->key_id) < 0)
+	if (frame_read_text(r->f, d->key_id) < 0)
 		return fail(r, "truncated record or NUL in key_id");
-	if (read_text(r, d->word) < 0)
+	if (frame_read_text(r->f, d->word) < 0)
 		return fail(r, "truncated record or NUL in word");
-	if (read_full(r->f, b, sizeof b) != 1)
+	if (frame_read_full(r->f, b, sizeof b) != 1)
 		return fail(r, "truncated record (header)");
 	d->country[0] = (char)b[0];
 	d->country[1] = (char)b[1];
@@ -327,72 +281,26 @@ static int read_record(struct stroke_reader *r, struct drawing *d)
 
 int stroke_read(struct stroke_reader *r, struct drawing *d)
 {
-	int c;
+	const char *why;
+	int rc;
 
-	for (;;) {
-		c = getc(r->f);
-		if (c == EOF) {
-			if (ferror(r->f))
-				return fail(r, "read error");
-			if (!r->ended)
-				return fail(r,
-					    "truncated stream (no end marker)");
-			return 0;
-		}
-		if (c == STROKE_RECORD_TAG && !r->ended)
-			break;
-		if (c == STROKE_RECORD_TAG)
-			return fail(r, "record after the end of the stream");
-		if (c == STROKE_END_TAG) {
-			if (read_end(r) < 0)
-				return -1;
-			continue;
-		}
-		if (c == STROKE_ABORT_TAG)
-			return fail(r, "stream aborted: the program writing it "
-				       "failed");
-		if (c != STROKE_MAGIC[0])
-			return fail(r, "bad record tag (corrupt stream)");
+	while ((rc = frame_next(&r->frame, r->f, &why)) == FRAME_HEADER)
 		if (header_again(r) < 0)
 			return -1;
-	}
+	if (rc == FRAME_ERROR)
+		return fail(r, why);
+	if (rc == FRAME_DONE)
+		return 0;
 	if (read_record(r, d) < 0)
 		return -1;
 	r->record++;
-	r->part++;
+	r->frame.part++;
 	return 1;
-}
-
-static void stroke_fail(void)
-{
-	if (bytes_out <= __fpending(stdout)) {
-		__fpurge(stdout);
-		return;
-	}
-	putc(STROKE_ABORT_TAG, stdout);
-	fflush(stdout);
-}
-
-static void count_out(FILE *f, size_t n)
-{
-	if (f == stdout)
-		bytes_out += n;
 }
 
 void stroke_write_end(FILE *f, unsigned long long records)
 {
-	unsigned char b[9];
-
-	b[0] = STROKE_END_TAG;
-	put_u64(b + 1, records);
-	fwrite(b, 1, sizeof b, f);
-	count_out(f, sizeof b);
-	out_check(f);
-}
-
-static void stroke_end(void)
-{
-	stroke_write_end(stdout, records_out);
+	frame_write_end(f, records);
 }
 
 void stroke_write_header(FILE *f, const struct stroke_header *h)
@@ -406,13 +314,10 @@ void stroke_write_header(FILE *f, const struct stroke_header *h)
 	put_u16(b + 4, (uint16_t)h->version);
 	put_u16(b + 6, (uint16_t)h->flags);
 	put_f32(b + 8, h->scale);
-	if (f == stdout) {
-		out_fail_hook = stroke_fail;
-		out_end_hook = stroke_end;
-		records_out = 0;
-	}
+	if (f == stdout)
+		frame_start(&out, stdout, NULL);
 	fwrite(b, 1, sizeof b, f);
-	count_out(f, sizeof b);
+	frame_count(f, sizeof b);
 	out_check(f);
 }
 
@@ -455,9 +360,9 @@ void stroke_write(FILE *f, const struct drawing *d)
 		}
 		fwrite(b, 1, chunk * POINT_SIZE, f);
 	}
-	count_out(f, 1 + 2 + strlen(d->key_id) + strlen(d->word) + 7 +
-			 d->n * POINT_SIZE);
+	frame_count(f, 1 + 2 + strlen(d->key_id) + strlen(d->word) + 7 +
+			   d->n * POINT_SIZE);
 	if (f == stdout)
-		records_out++;
+		out.records++;
 	out_check(f);
 }

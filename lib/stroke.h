@@ -16,12 +16,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "frame.h"
+
 #define STROKE_MAGIC "STRK"
 #define STROKE_VERSION 1
 #define STROKE_HEADER_SIZE 12
 #define STROKE_RECORD_TAG 'D'
-#define STROKE_END_TAG 'E'   /* end of stream, then the record count */
-#define STROKE_ABORT_TAG 'X' /* a writer failed after output had left */
+#define STROKE_END_TAG FRAME_END_TAG	 /* 'E', then the record count */
+#define STROKE_ABORT_TAG FRAME_ABORT_TAG /* 'X': a writer failed */
 
 #define STROKE_FLAG_NORMALIZED 1u
 #define STROKE_KNOWN_FLAGS STROKE_FLAG_NORMALIZED
@@ -55,10 +57,9 @@ struct drawing {
 
 struct stroke_reader {
 	FILE *f;
-	const char *name;     /* file name for messages */
-	unsigned long record; /* records read so far */
-	unsigned long part;   /* records since the last stream header */
-	int ended;	      /* the end marker of the last stream was read */
+	const char *name;	   /* file name for messages */
+	unsigned long record;	   /* records read so far */
+	struct frame_reader frame; /* tags, end markers, concatenation */
 	struct stroke_header h;
 };
 
