@@ -1,0 +1,58 @@
+#!/bin/sh
+# doc/figures.sh: the README's pictures of trained models, remade from the
+# output directories of pipelines/train.sh:
+#
+#   pipelines/train.sh -t 3000 data/sketchrnn/aaron_sheep.npz small
+#   pipelines/train.sh -t 1500 data/quickdraw/monkey-1000.simplified.ndjson small
+#   doc/figures.sh out/train/aaron_sheep-small out/train/monkey-1000-small
+#
+# Writes into doc/: the loss curves and a grid of samples of each run, and
+# the paper's experiments with the sheep model (reconstruction,
+# interpolation, analogy, completion), each as PNG through rsvg-convert.
+# The drawings used are fixed test-set drawings (by position), so the
+# pictures are the same on every run of this script.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$top/build/bin:$top/pipelines:$PATH
+export PATH
+[ $# -eq 2 ] || { echo "usage: figures.sh sheep-run monkey-run" >&2; exit 1; }
+sheep=$1 monkey=$2
+doc=$top/doc
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+png() { # svg width png
+	rsvg-convert -w "$2" -b white "$1" > "$3"
+}
+
+for run in "$sheep" "$monkey"; do
+	name=$(basename "$run")
+	plot-loss.sh "$run/log.csv" "$doc/train-$name-loss.png"
+	decode -m "$run/best.skm" -n 24 -t 0.3 -s 1 |
+		stroke2svg -c 8 > "$tmp/samples.svg"
+	png "$tmp/samples.svg" 800 "$doc/train-$name-samples.png"
+done
+
+m=$sheep/best.skm
+npz2stroke -s test "$top/data/sketchrnn/aaron_sheep.npz" > "$tmp/test.strk"
+picks() { # index... : those test drawings, in that order
+	for i in "$@"; do pick -s "$i" -n 1 "$tmp/test.strk"; done
+}
+# reconstruction: 8 test drawings, then decodings at three temperatures
+picks 1 2 7 8 14 17 19 23 > "$tmp/eight.strk"
+reconstruct.sh -m "$m" -n 8 -t "0.1 0.3 0.6" "$tmp/eight.strk" \
+	> "$tmp/rec.svg"
+png "$tmp/rec.svg" 800 "$doc/reconstruct-sheep.png"
+# interpolation between two test drawings
+picks 1 8 > "$tmp/pair.strk"
+interpolate.sh -m "$m" -n 8 "$tmp/pair.strk" > "$tmp/int.svg"
+png "$tmp/int.svg" 800 "$doc/interpolate-sheep.png"
+# analogy a - b + c: (legs and a face) - (neither) + another body
+picks 23 9 1 > "$tmp/abc.strk"
+analogy.sh -m "$m" -n 4 "$tmp/abc.strk" > "$tmp/ana.svg"
+png "$tmp/ana.svg" 700 "$doc/analogy-sheep.png"
+# different endings of the first stroke of six test drawings
+picks 1 2 7 8 14 23 > "$tmp/six.strk"
+complete.sh -m "$m" -k 1 -n 6 -r 3 "$tmp/six.strk" > "$tmp/end.svg"
+png "$tmp/end.svg" 600 "$doc/complete-sheep-vae.png"
+echo "figures.sh: pictures in $doc" >&2
