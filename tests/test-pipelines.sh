@@ -35,6 +35,17 @@ t_ok "complete: renders" renders comp.svg
 sh "$PIPE/complete.sh" -m vae/model.skm -n 3 -r 1 test.strk > comp2.svg
 t_eq "complete with a VAE (z from the prior)" 6 "$(cells comp2.svg)"
 
+# the shipped model (data/models/aaron_sheep-small.skm): the README's
+# commands with it, on unnormalised test drawings
+SHIP=$DATA/models/aaron_sheep-small.skm
+npz2stroke -s test "$DATA/sketchrnn/aaron_sheep.npz" > raw-test.strk
+sh "$PIPE/reconstruct.sh" -m "$SHIP" -n 4 -t "0.1 0.5" raw-test.strk > srec.svg
+t_eq "shipped model: reconstruct 4 x (1 + 2)" 12 "$(cells srec.svg)"
+t_ok "shipped model: renders" renders srec.svg
+encode -m "$SHIP" raw-test.strk > z.lat
+t_eq "shipped model: encodes the 300 test drawings" 300 \
+	"$(lerp -w 1 -c z.lat | tail -n +2 | wc -l)"
+
 t_bad "reconstruct without a model" "usage" sh "$PIPE/reconstruct.sh" test.strk
 sh "$PIPE/analogy.sh" -m "$DATA/models/sheep.gen.json" test.strk > /dev/null 2> err
 t_true "analogy with a decoder-only model fails" $? -ne 0
