@@ -8,6 +8,8 @@ sh "$top/bench/ndjson.sh" "$build"
 echo "== decode against @magenta/sketch (bench/decode.sh)"
 sh "$top/bench/decode.sh" "$build"
 if [ -x "$top/$build/bench/step" ]; then
-	echo "== training step (bench/step)"
+	echo "== training step (bench/step): one batch, OpenBLAS threads"
 	"$top/$build/bench/step"
+	echo "== training step (bench/step -j 2): two shards, one thread each"
+	"$top/$build/bench/step" -j 2
 fi
