@@ -85,6 +85,25 @@ def make_params(cell, He, Hd, Nz, M):
     return p
 
 
+def mdn_loss(y, tgt, M):
+    """The reference's loss summed over all rows: the offset loss (masked
+    after each drawing's end) plus the pen loss, from head outputs y
+    [..., 6M+3] (pen logits, pi, mu_x, mu_y, sigma_x, sigma_y, rho) and
+    stroke-5 targets."""
+    pi = torch.softmax(y[..., 3:3 + M], dim=-1)
+    mx, my = y[..., 3 + M:3 + 2 * M], y[..., 3 + 2 * M:3 + 3 * M]
+    sx = torch.exp(y[..., 3 + 3 * M:3 + 4 * M])
+    sy = torch.exp(y[..., 3 + 4 * M:3 + 5 * M])
+    rho = torch.tanh(y[..., 3 + 5 * M:])
+    zx, zy = (tgt[..., 0:1] - mx) / sx, (tgt[..., 1:2] - my) / sy
+    Z = zx ** 2 + zy ** 2 - 2 * rho * zx * zy
+    om = 1 - rho ** 2
+    N = torch.exp(-Z / (2 * om)) / (2 * torch.pi * sx * sy * torch.sqrt(om))
+    ls = -torch.log((pi * N).sum(-1) + 1e-6) * (1 - tgt[..., 4])
+    lp = -(tgt[..., 2:] * torch.log_softmax(y[..., :3], dim=-1)).sum(-1)
+    return ls.sum() + lp.sum()
+
+
 def loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, keep, klw):
     B, T1, _ = strokes.shape
     T = T1 - 1
@@ -113,21 +132,8 @@ def loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, keep, klw):
                      z.unsqueeze(0).expand(T, B, Nz)], dim=2)
     hs, _ = run_rnn(xin, h0, c0, p, "dec_", cell, masks(Hd))
     y = hs @ p["out_w"] + p["out_b"]
-    tgt = xs
-    pi = torch.softmax(y[..., 3:3 + M], dim=-1)
-    mx, my = y[..., 3 + M:3 + 2 * M], y[..., 3 + 2 * M:3 + 3 * M]
-    sx = torch.exp(y[..., 3 + 3 * M:3 + 4 * M])
-    sy = torch.exp(y[..., 3 + 4 * M:3 + 5 * M])
-    rho = torch.tanh(y[..., 3 + 5 * M:])
-    zx, zy = (tgt[..., 0:1] - mx) / sx, (tgt[..., 1:2] - my) / sy
-    Z = zx ** 2 + zy ** 2 - 2 * rho * zx * zy
-    om = 1 - rho ** 2
-    N = torch.exp(-Z / (2 * om)) / (2 * torch.pi * sx * sy * torch.sqrt(om))
-    ls = -torch.log((pi * N).sum(-1) + 1e-6) * (1 - tgt[..., 4])
-    lp = -(tgt[..., 2:] * torch.log_softmax(y[..., :3], dim=-1)).sum(-1)
     kl = -0.5 * torch.mean(1 + sh - mu ** 2 - torch.exp(sh))
-    return (ls.sum() + lp.sum()) / (B * T) + \
-        klw * torch.clamp(kl, min=0.2)
+    return mdn_loss(y, xs, M) / (B * T) + klw * torch.clamp(kl, min=0.2)
 
 
 def main():

@@ -59,7 +59,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from torch_step import run_rnn  # noqa: E402
+from torch_step import mdn_loss, run_rnn  # noqa: E402
 
 BATCH = os.path.join(HERE, "..", "build", "bin", "batch")
 CELLS = ["lstm", "layer_norm"]
@@ -308,18 +308,7 @@ def forward(p, hp, x, lengths, eps, keep):
         xin = x[:, :T].transpose(0, 1)
     hs, _ = run_rnn(xin, h0, c0, p, "dec_", cells[1], masks(Hd))
     y = hs @ p["out_w"] + p["out_b"]
-    pi = torch.softmax(y[..., 3:3 + M], dim=-1)
-    mx, my = y[..., 3 + M:3 + 2 * M], y[..., 3 + 2 * M:3 + 3 * M]
-    sx = torch.exp(y[..., 3 + 3 * M:3 + 4 * M])
-    sy = torch.exp(y[..., 3 + 4 * M:3 + 5 * M])
-    rho = torch.tanh(y[..., 3 + 5 * M:])
-    zx, zy = (xs[..., 0:1] - mx) / sx, (xs[..., 1:2] - my) / sy
-    Z = zx ** 2 + zy ** 2 - 2 * rho * zx * zy
-    om = 1 - rho ** 2
-    N = torch.exp(-Z / (2 * om)) / (2 * torch.pi * sx * sy * torch.sqrt(om))
-    ls = -torch.log((pi * N).sum(-1) + 1e-6) * (1 - xs[..., 4])
-    lp = -(xs[..., 2:] * torch.log_softmax(y[..., :3], dim=-1)).sum(-1)
-    return (ls.sum() + lp.sum()) / (B * T), kl
+    return mdn_loss(y, xs, M) / (B * T), kl
 
 
 def cost_of(recon, kl, w, hp):
