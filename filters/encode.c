@@ -55,9 +55,9 @@ static int load(struct loaded *l, const char *path)
 
 /* A batch being filled. */
 struct work {
-	int n;		/* drawings */
-	real *strokes;	/* [B, nmax+1, 5] */
-	int *len;	/* [B] */
+	int n;		  /* drawings */
+	real *strokes;	  /* [B, nmax+1, 5] */
+	int *len;	  /* [B] */
 	struct latent *v; /* [B] labels and, later, vectors */
 };
 
@@ -104,8 +104,8 @@ static void flush(struct loaded *l, struct work *w, struct latent_writer *lw,
 			double mu = m->mu[(long)b * nz + i];
 			double sd = exp(m->sh[(long)b * nz + i] / 2);
 
-			w->v[b].z[i] = (float)(o->sample ? mu + sd * rng_normal(r)
-							 : mu);
+			w->v[b].z[i] =
+			    (float)(o->sample ? mu + sd * rng_normal(r) : mu);
 		}
 		latent_write(lw, &w->v[b]);
 	}
@@ -135,7 +135,8 @@ static int run(struct loaded *l, const struct options *o, char **files,
 	latent_write_header(&lw, stdout, o->csv ? LATENT_CSV : LATENT_BINARY,
 			    (size_t)l->net->cfg.z_size);
 	for (i = 0; rc == 0 && (i < nfiles || (i == 0 && nfiles == 0)); i++) {
-		name = i < nfiles && strcmp(files[i], "-") ? files[i] : "<stdin>";
+		name =
+		    i < nfiles && strcmp(files[i], "-") ? files[i] : "<stdin>";
 		f = i < nfiles ? xfopen(files[i], "rb") : stdin;
 		rc = stroke_open(&sr, f, name);
 		while (rc == 0 && (rc = stroke_read(&sr, &d)) > 0) {

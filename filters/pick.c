@@ -12,10 +12,10 @@
 #include "util.h"
 
 struct options {
-	long skip;	    /* -s: drawings to skip first */
-	long count;	    /* -n: drawings to keep (0: all) */
-	const char *key;    /* -k: keep only this key_id */
-	const char *word;   /* -w: keep only this word */
+	long skip;	  /* -s: drawings to skip first */
+	long count;	  /* -n: drawings to keep (0: all) */
+	const char *key;  /* -k: keep only this key_id */
+	const char *word; /* -w: keep only this word */
 };
 
 static void usage(void)
@@ -46,7 +46,8 @@ static int copy(FILE *f, const char *name, const struct options *o,
 		*first = r.h;
 		stroke_write_header(stdout, first);
 	} else if (r.h.flags != first->flags || r.h.scale != first->scale) {
-		warnmsg("%s: another scale factor than the first input's", name);
+		warnmsg("%s: another scale factor than the first input's",
+			name);
 		return -1;
 	}
 	drawing_init(&d);
@@ -92,8 +93,9 @@ int main(int argc, char **argv)
 	}
 	for (i = optind; rc == 0 && (i < argc || i == optind); i++) {
 		f = i < argc ? xfopen(argv[i], "rb") : stdin;
-		rc = copy(f, i < argc && strcmp(argv[i], "-") ? argv[i] : "<stdin>",
-			  &o, &first, &seen, &kept);
+		rc = copy(
+		    f, i < argc && strcmp(argv[i], "-") ? argv[i] : "<stdin>",
+		    &o, &first, &seen, &kept);
 		xfclose(f);
 	}
 	return out_finish(rc < 0);

@@ -449,8 +449,8 @@ static int read_stream(FILE *f, const char *name, struct run *r,
 	while ((rc = stroke_read(&rd, &d)) > 0) {
 		r->records++;
 		if (o->pattern) {
-			if ((long)((r->records - 1) % (unsigned long)o->parts) ==
-			    o->part)
+			if ((long)((r->records - 1) %
+				   (unsigned long)o->parts) == o->part)
 				write_file(&d, scale, r->records, o);
 		} else if (r->n == GRID_MAX) {
 			warnmsg("%s:record %lu: more than %d drawings for one "
@@ -477,7 +477,8 @@ static void parse_part(const char *s, struct options *o)
 		die("-p: bad value '%s' (want K/N)", s);
 	n = strtol(end + 1, &end, 10);
 	if (*end || n < 1 || n > 10000 || k < 0 || k >= n)
-		die("-p: bad value '%s' (want K/N with 0 <= K < N <= 10000)", s);
+		die("-p: bad value '%s' (want K/N with 0 <= K < N <= 10000)",
+		    s);
 	o->part = k;
 	o->parts = n;
 }

@@ -580,13 +580,15 @@ int sketchjs_quantize(float w, long *clipped)
 /* put_base64: the bytes of b [n] as base64 with padding. */
 static void put_base64(FILE *f, const unsigned char *b, size_t n)
 {
-	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				  "0123456789+/";
+	static const char abc[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+/";
 	unsigned long v;
 	size_t i;
 
 	for (i = 0; i + 2 < n; i += 3) {
-		v = (unsigned long)b[i] << 16 | (unsigned long)b[i + 1] << 8 | b[i + 2];
+		v = (unsigned long)b[i] << 16 | (unsigned long)b[i + 1] << 8 |
+		    b[i + 2];
 		fprintf(f, "%c%c%c%c", abc[v >> 18], abc[v >> 12 & 63],
 			abc[v >> 6 & 63], abc[v & 63]);
 	}
@@ -640,8 +642,9 @@ long sketchjs_write(FILE *f, const struct sketchrnn *net, const char *name,
 
 	if (net->cfg.dec_cell != CELL_LSTM ||
 	    (vae && net->cfg.enc_cell != CELL_LSTM)) {
-		warnmsg("a model with layer-norm cells cannot be written as "
-			"sketch-rnn-js (its format holds plain LSTM weights only)");
+		warnmsg(
+		    "a model with layer-norm cells cannot be written as "
+		    "sketch-rnn-js (its format holds plain LSTM weights only)");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -668,7 +671,8 @@ long sketchjs_write(FILE *f, const struct sketchrnn *net, const char *name,
 			q = sketchjs_quantize(net->params[t[i]->offset + k],
 					      &clipped);
 			buf[2 * k] = (unsigned char)(q & 0xff);
-			buf[2 * k + 1] = (unsigned char)((unsigned)q >> 8 & 0xff);
+			buf[2 * k + 1] =
+			    (unsigned char)((unsigned)q >> 8 & 0xff);
 		}
 		fputs(i ? ",\"" : "\"", f);
 		put_base64(f, buf, 2 * (size_t)t[i]->size);

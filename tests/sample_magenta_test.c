@@ -97,15 +97,16 @@ static const char *compare(const struct fixture *fx,
 			snprintf(why, sizeof why,
 				 "row %u: mixture %d pen %d draws %d, Magenta "
 				 "%d %d %d",
-				 i, rows[i].k, rows[i].pen, rows[i].draws, k, pen,
-				 draws);
+				 i, rows[i].k, rows[i].pen, rows[i].draws, k,
+				 pen, draws);
 			return why;
 		}
 		e = fmax(fabs(rows[i].dx - get_f64(b + 12) / s),
 			 fabs(rows[i].dy - get_f64(b + 20) / s));
 		*worst = fmax(*worst, e);
 		if (e > 1e-3) {
-			snprintf(why, sizeof why, "row %u: offset off by %g", i, e);
+			snprintf(why, sizeof why, "row %u: offset off by %g", i,
+				 e);
 			return why;
 		}
 	}
@@ -126,7 +127,8 @@ static void run_model(const char *name)
 	double worst;
 	int n;
 
-	snprintf(path, sizeof path, "tests/magenta/fixtures/%s.sample.bin", name);
+	snprintf(path, sizeof path, "tests/magenta/fixtures/%s.sample.bin",
+		 name);
 	if (read_fixture(path, &fx) < 0) {
 		snprintf(what, sizeof what, "%s: read %s", name, path);
 		check(0, what);
@@ -164,7 +166,7 @@ static void run_model(const char *name)
 
 int main(void)
 {
-	static const char *const models[] = {"bicycle", "bird",	  "lantern",
+	static const char *const models[] = {"bicycle",	 "bird",   "lantern",
 					     "mosquito", "rabbit", "sheep"};
 
 	for (size_t i = 0; i < sizeof models / sizeof *models; i++)
