@@ -32,10 +32,7 @@ struct options {
 /* The model and what the drawings are labelled with. */
 struct loaded {
 	struct model m;
-	struct sketchrnn *net; /* &m.net */
-	float scale;	       /* dataset units per model unit */
-	int nmax;	       /* longest training drawing */
-	char word[64];	       /* the model file's name, for the word field */
+	char word[64]; /* the model file's name, for the word field */
 };
 
 static void usage(void)
@@ -51,9 +48,6 @@ static int load(struct loaded *l, const char *path)
 	memset(l, 0, sizeof *l);
 	if (model_load(path, &l->m) < 0)
 		return -1;
-	l->net = &l->m.net;
-	l->scale = l->m.scale;
-	l->nmax = (int)l->m.nmax;
 	file_stem(path, l->word, sizeof l->word);
 	return 0;
 }
@@ -68,13 +62,13 @@ struct work {
 	char (*key)[STROKE_MAX_TEXT + 1]; /* [n] key_id of each output */
 };
 
-static void write_batch(const struct loaded *l, struct work *w,
+static void write_batch(struct loaded *l, struct work *w,
 			const struct options *o)
 {
 	long b;
 
-	if (sample_decode(l->net, w->z, (int)w->n, w->pre, &o->so, w->r, w->out,
-			  NULL, NULL) < 0)
+	if (sample_decode(&l->m.net, w->z, (int)w->n, w->pre, &o->so, w->r,
+			  w->out, NULL, NULL) < 0)
 		die("a sampled drawing exceeds stroke(5) limits");
 	for (b = 0; b < w->n; b++) {
 		snprintf(w->out[b].key_id, sizeof w->out[b].key_id, "%s",
@@ -159,10 +153,10 @@ static int next_latent(struct inputs *in, size_t dim)
 
 /* gather: the next drawing's inputs into slot b of w; 1, 0 at the end,
  * -1 on bad input. */
-static int gather(struct inputs *in, struct work *w, long b,
-		  const struct loaded *l, const struct options *o)
+static int gather(struct inputs *in, struct work *w, long b, struct loaded *l,
+		  const struct options *o)
 {
-	int nz = l->net->cfg.z_size, cond = l->net->cfg.conditional, rc;
+	int nz = l->m.net.cfg.z_size, cond = l->m.net.cfg.conditional, rc;
 	struct rng *r = &w->r[b];
 
 	rng_seed(r, o->seed + (uint64_t)in->index++);
@@ -173,7 +167,7 @@ static int gather(struct inputs *in, struct work *w, long b,
 			return rc;
 		first_strokes(&in->d, o->strokes);
 		drawing_copy(&w->pre[b], &in->d);
-		to_model_units(&w->pre[b], in->pr.h.scale, l->scale);
+		to_model_units(&w->pre[b], in->pr.h.scale, l->m.scale);
 		snprintf(w->key[b], sizeof w->key[b], "%s", in->d.key_id);
 		if (cond)
 			prior(w->z + (long)b * nz, nz, r);
@@ -196,11 +190,11 @@ static int gather(struct inputs *in, struct work *w, long b,
 	return 1;
 }
 
-static int run(const struct loaded *l, const struct options *o, char **files,
+static int run(struct loaded *l, const struct options *o, char **files,
 	       int nfiles)
 {
 	struct stroke_header h = {STROKE_VERSION, STROKE_FLAG_NORMALIZED,
-				  l->scale};
+				  l->m.scale};
 	struct work w;
 	struct inputs in;
 	long b;
@@ -217,8 +211,8 @@ static int run(const struct loaded *l, const struct options *o, char **files,
 		if (stroke_open(&in.pr, in.pf, o->prefix) < 0)
 			return -1;
 	}
-	if (l->net->cfg.conditional)
-		w.z = xcalloc((size_t)o->batch * l->net->cfg.z_size,
+	if (l->m.net.cfg.conditional)
+		w.z = xcalloc((size_t)o->batch * l->m.net.cfg.z_size,
 			      sizeof(real));
 	w.out = xcalloc((size_t)o->batch, sizeof *w.out);
 	w.r = xcalloc((size_t)o->batch, sizeof *w.r);
@@ -315,14 +309,14 @@ int main(int argc, char **argv)
 		die("-n and -p exclude each other");
 	if (load(&l, o.model) < 0)
 		return 1;
-	if (!l.net->cfg.conditional && !o.count && !o.prefix)
+	if (!l.m.net.cfg.conditional && !o.count && !o.prefix)
 		die("%s is a decoder-only model: give -n count or -p prefix",
 		    o.model);
-	if (!l.net->cfg.conditional && optind < argc)
+	if (!l.m.net.cfg.conditional && optind < argc)
 		die("%s is a decoder-only model: it reads no latents", o.model);
 	if (maxlen == 0 && !o.prefix)
 		die("-l 0 samples nothing: it only makes sense with -p");
-	o.so.maxlen = (int)(maxlen >= 0 ? maxlen : l.nmax);
+	o.so.maxlen = (int)(maxlen >= 0 ? maxlen : l.m.nmax);
 	status = run(&l, &o, argv + optind, argc - optind) < 0;
 	model_free(&l.m);
 	return out_finish(status);

@@ -28,29 +28,11 @@ struct options {
 	long batch;	   /* -b: drawings encoded together */
 };
 
-struct loaded {
-	struct model m;
-	struct sketchrnn *net; /* &m.net */
-	float scale;	       /* dataset units per model unit */
-	int nmax;	       /* longest drawing the model takes */
-};
-
 static void usage(void)
 {
 	fprintf(stderr, "usage: encode -m model [-cr] [-b batch] [-s seed] "
 			"[file ...]\n");
 	exit(1);
-}
-
-static int load(struct loaded *l, const char *path)
-{
-	memset(l, 0, sizeof *l);
-	if (model_load(path, &l->m) < 0)
-		return -1;
-	l->net = &l->m.net;
-	l->scale = l->m.scale;
-	l->nmax = (int)l->m.nmax;
-	return 0;
 }
 
 /* A batch being filled. */
@@ -85,10 +67,10 @@ static void put(struct work *w, int b, int nmax, const struct drawing *d,
 	snprintf(w->v[b].word, sizeof w->v[b].word, "%s", d->word);
 }
 
-static void flush(struct loaded *l, struct work *w, struct latent_writer *lw,
+static void flush(struct model *l, struct work *w, struct latent_writer *lw,
 		  const struct options *o, struct rng *r)
 {
-	struct sketchrnn *m = l->net;
+	struct sketchrnn *m = &l->net;
 	int nz = m->cfg.z_size, b, i;
 
 	if (w->n == 0)
@@ -96,7 +78,7 @@ static void flush(struct loaded *l, struct work *w, struct latent_writer *lw,
 	for (b = w->n; b < o->batch; b++) /* a last, partial batch */
 		w->len[b] = 0;
 	if (m->B != o->batch)
-		sketchrnn_batch(m, (int)o->batch, l->nmax, 0);
+		sketchrnn_batch(m, (int)o->batch, (int)l->nmax, 0);
 	sketchrnn_encode(m, w->strokes, w->len);
 	for (b = 0; b < w->n; b++) {
 		w->v[b].dim = (size_t)nz;
@@ -112,7 +94,7 @@ static void flush(struct loaded *l, struct work *w, struct latent_writer *lw,
 	w->n = 0;
 }
 
-static int run(struct loaded *l, const struct options *o, char **files,
+static int run(struct model *l, const struct options *o, char **files,
 	       int nfiles)
 {
 	static struct latent_writer lw; /* ended by out_close() */
@@ -133,7 +115,7 @@ static int run(struct loaded *l, const struct options *o, char **files,
 	drawing_init(&d);
 	rng_seed(&r, o->seed);
 	latent_write_header(&lw, stdout, o->csv ? LATENT_CSV : LATENT_BINARY,
-			    (size_t)l->net->cfg.z_size);
+			    (size_t)l->net.cfg.z_size);
 	for (i = 0; rc == 0 && (i < nfiles || (i == 0 && nfiles == 0)); i++) {
 		name =
 		    i < nfiles && strcmp(files[i], "-") ? files[i] : "<stdin>";
@@ -141,14 +123,14 @@ static int run(struct loaded *l, const struct options *o, char **files,
 		rc = stroke_open(&sr, f, name);
 		while (rc == 0 && (rc = stroke_read(&sr, &d)) > 0) {
 			rc = 0;
-			if ((int)d.n > l->nmax) {
+			if ((int)d.n > (int)l->nmax) {
 				warnmsg("%s:record %lu: %zu points, the model "
 					"takes at most %d (N_max)",
-					name, sr.record, d.n, l->nmax);
+					name, sr.record, d.n, (int)l->nmax);
 				rc = -1;
 				break;
 			}
-			put(&w, w.n++, l->nmax, &d, sr.h.scale / l->scale);
+			put(&w, w.n++, (int)l->nmax, &d, sr.h.scale / l->scale);
 			if (w.n == o->batch)
 				flush(l, &w, &lw, o, &r);
 		}
@@ -168,7 +150,7 @@ static int run(struct loaded *l, const struct options *o, char **files,
 int main(int argc, char **argv)
 {
 	struct options o = {NULL, 0, 0, 1, 100};
-	struct loaded l;
+	struct model l;
 	int c, status;
 
 	util_init(argv[0]);
@@ -195,11 +177,11 @@ int main(int argc, char **argv)
 	}
 	if (!o.model)
 		usage();
-	if (load(&l, o.model) < 0)
+	if (model_load(o.model, &l) < 0)
 		return 1;
-	if (!l.net->cfg.conditional)
+	if (!l.net.cfg.conditional)
 		die("%s is a decoder-only model: it has no encoder", o.model);
 	status = run(&l, &o, argv + optind, argc - optind) < 0;
-	model_free(&l.m);
+	model_free(&l);
 	return out_finish(status);
 }
