@@ -136,6 +136,20 @@ int main(void)
 			if (bad > 20)
 				break;
 		}
+	/* what short_int must leave to scan_number (which rejects or reads
+	 * them): a leading zero, 8 digits, a sign, no delimiter after */
+	static const char *const not_short[] = {"007,", "00]", "12345678,",
+						"-5,",	"5 ,", "5}"};
+	double v;
+
+	for (i = 0; i < (long)(sizeof not_short / sizeof *not_short); i++) {
+		char buf[16] = {0};
+
+		memcpy(buf, not_short[i], strlen(not_short[i]));
+		if (short_int(buf, &v) != 0)
+			bad +=
+			    printf("# short_int took '%s'\n", not_short[i]) > 0;
+	}
 	printf("%s - %ld numbers scan to strtod's double (%d differ)\n",
 	       bad ? "not ok" : "ok", n, bad);
 	return bad != 0;
