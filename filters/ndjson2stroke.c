@@ -10,7 +10,7 @@
  * rdp-simplify(1) and normalize(1).
  *
  * Two parsers give the same result: a hand-written scanner (the default,
- * about 20 times faster: see bench/README.md) and json-c (-J), kept as an
+ * about 25 times faster: see bench/README.md) and json-c (-J), kept as an
  * independent check that tests compare against.
  */
 #include <errno.h>
@@ -22,13 +22,17 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "stroke.h"
 #include "util.h"
 
 #define MAX_LINE (64L << 20) /* bytes in one ndjson line */
 #define MAX_COORD 1e6	     /* largest |x| or |y| accepted */
-#define SLACK 16	     /* readable bytes kept past the data */
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define SLACK 72 /* readable bytes kept past the data (64 for block_masks) */
 
 struct options {
 	const char *word;    /* -w: keep only this word */
@@ -119,8 +123,14 @@ static long read_line(struct input *in, char **line)
 /*
  * The hand-written scanner.  It accepts exactly RFC 8259 JSON (one object
  * per line), keeps the fields a drawing needs and skips the rest; it
- * builds no tree, so a line costs one pass over its bytes.  bench/ndjson
- * compares it with json-c (-J) and with Python's json module.
+ * builds no tree, so a line costs one pass over its bytes.  The lists of
+ * numbers, nearly all of a line, go 64 bytes at a time: two bit masks
+ * (separators, and bytes that are not digits) give where every item ends
+ * and whether it is plain digits or digits '.' digits, and the times of
+ * raw strokes, which are only checked, are checked a block at once.
+ * Anything else goes through the general number grammar.  bench/ndjson
+ * compares it with json-c (-J) and with Python's json module;
+ * ndjson_number_test checks it against strtod and json-c.
  */
 #define MAX_DEPTH 64
 
@@ -146,7 +156,7 @@ static inline void skip_ws(struct scan *s)
 		s->p++;
 }
 
-static int eat(struct scan *s, char c)
+static int eat_ws(struct scan *s, char c)
 {
 	skip_ws(s);
 	if (s->p < s->end && *s->p == c) {
@@ -154,6 +164,17 @@ static int eat(struct scan *s, char c)
 		return 0;
 	}
 	return -1;
+}
+
+/* eat: c, after any whitespace; -1 if something else comes.  The line
+ * ends in a NUL, so *s->p can always be read. */
+static inline int eat(struct scan *s, char c)
+{
+	if (*s->p == c) {
+		s->p++;
+		return 0;
+	}
+	return eat_ws(s, c);
 }
 
 static int hex4(const char *p, unsigned *out)
@@ -335,19 +356,12 @@ static inline int decimal_mul(uint64_t m, int k, double *out)
 	return 0;
 }
 
-/* decimal: m / 10^k correctly rounded to double, as strtod would give, or
- * -1 when that cannot be decided cheaply.  Below 2^53 and 10^22 both are
- * exact doubles and one division rounds correctly.  Otherwise m and
- * 10^k (k <= 27) are exact
- * in long double, so the quotient is within 2^-64 relative of the truth;
- * rounding it to double is then correct unless it lies that close to a
- * midpoint between two doubles. */
-static inline int decimal(unsigned long long m, int k, double *out)
+/* decimal_long: m / 10^k (k <= 27) in long double, where m and 10^k are
+ * exact, so the quotient is within 2^-64 relative of the truth; rounding
+ * it to double is then correct unless it lies that close to a midpoint
+ * between two doubles (-1). */
+static int decimal_long(unsigned long long m, int k, double *out)
 {
-	static const double exact[] = {1e0,  1e1,  1e2,	 1e3,  1e4,  1e5,
-				       1e6,  1e7,  1e8,	 1e9,  1e10, 1e11,
-				       1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-				       1e18, 1e19, 1e20, 1e21, 1e22};
 	static const long double pow10[] = {
 	    1e0L,  1e1L,  1e2L,	 1e3L,	1e4L,  1e5L,  1e6L,
 	    1e7L,  1e8L,  1e9L,	 1e10L, 1e11L, 1e12L, 1e13L,
@@ -357,18 +371,6 @@ static inline int decimal(unsigned long long m, int k, double *out)
 	uint64_t bits;
 	double d, up;
 
-	if (m < 1ull << 53 && k <= 22) { /* both exact in double */
-		*out = k ? (double)m / exact[k] : (double)m;
-		return 0;
-	}
-	if (k == 0) { /* the conversion rounds to nearest, ties to even */
-		*out = (double)m;
-		return 0;
-	}
-	if (!recip_e[1])
-		recip_init();
-	if (k <= 19 && decimal_mul(m, k, out) == 0)
-		return 0;
 	if (k > 27 || LDBL_MANT_DIG < 64)
 		return -1;
 	r = (long double)m / pow10[k];
@@ -385,17 +387,49 @@ static inline int decimal(unsigned long long m, int k, double *out)
 	return 0;
 }
 
-/* eight: the value of 8 ASCII digits, the first in the lowest byte
- * (pairs, then quads, then the whole, each by one multiply). */
-static inline uint64_t eight(uint64_t v)
+/* decimal: m / 10^k correctly rounded to double, as strtod would give, or
+ * -1 when that cannot be decided cheaply.  Below 2^53 and 10^22 both are
+ * exact doubles and one division rounds correctly; then decimal_mul, then
+ * decimal_long. */
+static ALWAYS_INLINE int decimal(unsigned long long m, int k, double *out)
+{
+	static const double exact[] = {1e0,  1e1,  1e2,	 1e3,  1e4,  1e5,
+				       1e6,  1e7,  1e8,	 1e9,  1e10, 1e11,
+				       1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+				       1e18, 1e19, 1e20, 1e21, 1e22};
+
+	if (m < 1ull << 53 && k <= 22) { /* both exact in double */
+		*out = k ? (double)m / exact[k] : (double)m;
+		return 0;
+	}
+	if (k == 0) { /* the conversion rounds to nearest, ties to even */
+		*out = (double)m;
+		return 0;
+	}
+	if (!recip_e[1])
+		recip_init();
+	if (k <= 19 && decimal_mul(m, k, out) == 0)
+		return 0;
+	return decimal_long(m, k, out);
+}
+
+/* eight_bin: the value of 8 decimal digits held one per byte (0 to 9),
+ * the first in the lowest byte (pairs, then quads, then the whole, each
+ * by one multiply). */
+static inline uint64_t eight_bin(uint64_t v)
 {
 	const uint64_t mask = 0x000000ff000000ffull;
 
-	v -= 0x3030303030303030ull;
 	v = v * 10 + (v >> 8);
 	return ((v & mask) * (100 + (1000000ull << 32)) +
 		((v >> 16) & mask) * (1 + (10000ull << 32))) >>
 	       32;
+}
+
+/* eight: the value of 8 ASCII digits, the first in the lowest byte. */
+static inline uint64_t eight(uint64_t v)
+{
+	return eight_bin(v - 0x3030303030303030ull);
 }
 
 /* digits: accumulate the decimal digits at *pp into *m, eight bytes at a
@@ -430,31 +464,6 @@ static inline int digits(const char **pp, unsigned long long *m)
 	} while (n == 8);
 	*pp = p;
 	return total;
-}
-
-/* short_int: the common case of a list item, a plain integer of 1 to 7
- * digits (no sign, no leading zero) followed by ',' or ']': its length,
- * with the value in *out; 0 for anything else (scan_number decides).  One
- * 8-byte load, no loop (the line has 8 readable bytes past its end). */
-static inline int short_int(const char *p, double *out)
-{
-	uint64_t x, nd, hi;
-	int n;
-
-	memcpy(&x, p, 8);
-	nd = ((x & 0xf0f0f0f0f0f0f0f0ull) ^ 0x3030303030303030ull) |
-	     (((x + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) ^
-	      0x3030303030303030ull);
-	hi = (((nd & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) | nd) &
-	     0x8080808080808080ull;
-	if (!hi)
-		return 0;
-	n = __builtin_ctzll(hi) / 8;
-	if (n == 0 || (p[n] != ',' && p[n] != ']') || (p[0] == '0' && n > 1))
-		return 0;
-	x = x << (8 * (8 - n)) | 0x3030303030303030ull >> (8 * n);
-	*out = (double)eight(x);
-	return n;
 }
 
 /* scan_number: RFC 8259 number grammar.  The line is NUL-terminated, so
@@ -560,33 +569,260 @@ static int skip_value(struct scan *s, int depth)
 	}
 }
 
-/* scan_list: [n, n, ...] into s->v[k]; returns the count or -1. */
-static long scan_list(struct scan *s, int k)
+/* block_masks: for the 64 bytes at p (the buffer has SLACK readable
+ * bytes past every line), bit i of *sep is set when p[i] is ',' or ']',
+ * and bit i of *other when p[i] is not a digit. */
+static inline void block_masks(const char *p, uint64_t *sep, uint64_t *other)
+{
+	uint64_t s = 0, d = 0;
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(','), close = _mm_set1_epi8(']');
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+
+	for (int i = 0; i < 4; i++) {
+		__m128i c = _mm_loadu_si128((const __m128i *)(p + 16 * i));
+		__m128i e = _mm_or_si128(_mm_cmpeq_epi8(c, comma),
+					 _mm_cmpeq_epi8(c, close));
+		__m128i v = _mm_sub_epi8(c, zero); /* digits: 0 to 9 */
+		__m128i g = _mm_cmpeq_epi8(_mm_min_epu8(v, nine), v);
+
+		s |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * i);
+		d |= (uint64_t)(unsigned)_mm_movemask_epi8(g) << (16 * i);
+	}
+#else
+	for (int i = 0; i < 64; i++) {
+		s |= (uint64_t)(p[i] == ',' || p[i] == ']') << i;
+		d |= (uint64_t)(p[i] >= '0' && p[i] <= '9') << i;
+	}
+#endif
+	*sep = s;
+	*other = ~d;
+}
+
+/* digits_at: the value of the len (1 to 8) digits at p, by one 8-byte
+ * load.  Subtracting '0' from every byte can only borrow from the bytes
+ * after the digits (the digits are all >= '0'), which the shift drops. */
+static inline uint64_t digits_at(const char *p, int len)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return eight_bin((x - 0x3030303030303030ull) << (8 * (8 - len)));
+}
+
+/* block_item: one list item that starts at bit 'start' of a block whose
+ * masks are sep and other (with the bits below start cleared) and ends
+ * at the next separator, bit e: digits, or digits '.' digits, with at
+ * most 8 digits before the point, 16 after and 19 in all, no leading
+ * zero.  Its value goes to *out unless out is NULL (the times, which are
+ * only checked).  Returns 0, or -1 for any other shape (scan_number
+ * decides those). */
+static ALWAYS_INLINE int block_item(const char *q, int start, int e,
+				    uint64_t sep, uint64_t other, double *out)
+{
+	static const uint64_t pow10[] = {1,
+					 10,
+					 100,
+					 1000,
+					 10000,
+					 100000,
+					 1000000,
+					 10000000,
+					 100000000,
+					 1000000000,
+					 10000000000ull,
+					 100000000000ull,
+					 1000000000000ull,
+					 10000000000000ull,
+					 100000000000000ull,
+					 1000000000000000ull,
+					 10000000000000000ull};
+	int len = e - start, d, il, fl;
+	uint64_t m, f;
+
+	if ((q[start] == '0' && len > 1 && q[start + 1] != '.') || len == 0)
+		return -1;
+	if ((other & -other) == (sep & -sep)) { /* digits only */
+		if (len > 8)
+			return -1;
+		if (out)
+			*out = (double)(int64_t)digits_at(q + start, len);
+		return 0;
+	}
+	d = __builtin_ctzll(other); /* the first byte that is not a digit */
+	other &= other - 1;
+	if (q[d] != '.' || (other & -other) != (sep & -sep))
+		return -1;
+	il = d - start;
+	fl = e - d - 1;
+	if (il < 1 || il > 8 || fl < 1 || fl > 16 || il + fl > 19)
+		return -1;
+	if (!out)
+		return 0;
+	m = digits_at(q + start, il);
+	f = digits_at(q + d + 1, fl < 8 ? fl : 8);
+	if (fl > 8)
+		f = f * pow10[fl - 8] + digits_at(q + d + 9, fl - 8);
+	if (decimal(m * pow10[fl] + f, fl, out) < 0)
+		*out = strtod(q + start, NULL);
+	return 0;
+}
+
+/* grow_list: room for 64 more values in s->v[k] past n. */
+static int grow_list(struct scan *s, int k, size_t n)
+{
+	if (n >= STROKE_MAX_POINTS)
+		return scan_fail(s, "too many points (limit 100000)");
+	while (s->vcap[k] < n + 64)
+		s->vcap[k] = s->vcap[k] ? 2 * s->vcap[k] : 256;
+	s->v[k] = xreallocarray(s->v[k], s->vcap[k], sizeof(double));
+	return 0;
+}
+
+/* block_run: the items of a list in the 64 bytes at p, into v (room for
+ * 64), as far as block_item takes them (the times are checked, not
+ * kept).  Where each item ends comes from the separator mask, so finding
+ * the next one does not wait for the digits of this one.  *pp moves past
+ * the items taken and their commas; *closed is set when the list's ']'
+ * was reached (and passed).  Returns the count. */
+static ALWAYS_INLINE int block_run(const char **pp, double *v, int times,
+				   int *closed)
+{
+	const char *q = *pp;
+	double *out = v;
+	uint64_t sep, other;
+	int start = 0, e;
+
+	block_masks(q, &sep, &other);
+	*closed = 0;
+	while (sep) {
+		e = __builtin_ctzll(sep);
+		if (block_item(q, start, e, sep, other, times ? NULL : out) < 0)
+			break;
+		out++;
+		start = e + 1;
+		if (q[e] == ']') {
+			*closed = 1;
+			break;
+		}
+		sep &= sep - 1;
+		other &= ~((2ull << e) - 1); /* e = 63 clears it all */
+	}
+	*pp = q + start;
+	return (int)(out - v);
+}
+
+/* time_masks: as block_masks, with ',' and ']' apart and the '0's. */
+static inline void time_masks(const char *p, uint64_t *comma, uint64_t *close,
+			      uint64_t *other, uint64_t *zero)
+{
+	uint64_t c = 0, e = 0, d = 0, z = 0;
+#ifdef __SSE2__
+	for (int i = 0; i < 4; i++) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(p + 16 * i));
+		__m128i v = _mm_sub_epi8(b, _mm_set1_epi8('0'));
+		__m128i g =
+		    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(9)), v);
+
+		c |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			 _mm_cmpeq_epi8(b, _mm_set1_epi8(',')))
+		     << (16 * i);
+		e |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			 _mm_cmpeq_epi8(b, _mm_set1_epi8(']')))
+		     << (16 * i);
+		d |= (uint64_t)(unsigned)_mm_movemask_epi8(g) << (16 * i);
+		z |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			 _mm_cmpeq_epi8(b, _mm_set1_epi8('0')))
+		     << (16 * i);
+	}
+#else
+	for (int i = 0; i < 64; i++) {
+		c |= (uint64_t)(p[i] == ',') << i;
+		e |= (uint64_t)(p[i] == ']') << i;
+		d |= (uint64_t)(p[i] >= '0' && p[i] <= '9') << i;
+		z |= (uint64_t)(p[i] == '0') << i;
+	}
+#endif
+	*comma = c;
+	*close = e;
+	*other = ~d;
+	*zero = z;
+}
+
+/* popcount: the set bits of x (without needing the popcnt instruction). */
+static inline int popcount(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (int)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* time_run: the times of a raw stroke are checked, not kept, so a whole
+ * block is checked at once: from *pp up to the list's ']' in the 64
+ * bytes, or else up to the last ',', only digits and separators, no
+ * empty item, no leading zero.  Returns the count of items and moves *pp
+ * past them (setting *closed at the ']'), or 0 when the block is not all
+ * plain integers (block_run and scan_number take it item by item). */
+static ALWAYS_INLINE int time_run(const char **pp, int *closed)
+{
+	const char *q = *pp;
+	uint64_t comma, close, other, zero, sep, upto, starts;
+	int end;
+
+	time_masks(q, &comma, &close, &other, &zero);
+	sep = comma | close;
+	if (close)
+		end = __builtin_ctzll(close);
+	else if (comma)
+		end = 63 - __builtin_clzll(comma);
+	else
+		return 0;
+	upto = (2ull << end) - 1; /* bits 0 to end; end = 63 gives all */
+	sep &= upto;
+	starts = (sep << 1 | 1) & upto;
+	if ((other & upto) != sep || (starts & sep) ||
+	    (starts & zero & ~(other >> 1)))
+		return 0;
+	*closed = close != 0;
+	*pp = q + end + 1;
+	return popcount(sep);
+}
+
+/* scan_list: [n, n, ...] into s->v[k] (the times, k = 2, are checked but
+ * not kept); returns the count or -1.  Items go through block_run, 64
+ * bytes at a time; any it does not take (a sign, an exponent, spaces,
+ * more digits, an error) through scan_number and eat. */
+__attribute__((noinline)) static long scan_list(struct scan *s, int k)
 {
 	size_t n = 0;
-	double v;
+	int run, closed;
+	double x;
 
 	if (eat(s, '[') < 0)
 		return scan_fail(s, "x, y or t is not a list");
 	if (eat(s, ']') == 0)
 		return 0;
 	for (;;) {
-		int len = short_int(s->p, &v);
-
-		if (len > 0)
-			s->p += len;
-		else if (scan_number(s, &v) < 0)
+		if (s->vcap[k] < n + 64 && grow_list(s, k, n) < 0)
 			return -1;
-		if (n == s->vcap[k]) {
-			if (n >= STROKE_MAX_POINTS)
-				return scan_fail(
-				    s, "too many points (limit 100000)");
-			s->vcap[k] = n ? 2 * n : 256;
-			s->v[k] =
-			    xreallocarray(s->v[k], s->vcap[k], sizeof(double));
-		}
-		s->v[k][n++] = v;
-		if (*s->p == ',') /* the common case, without whitespace */
+		if (k == 2 && (run = time_run(&s->p, &closed)) > 0)
+			n += (size_t)run; /* values not kept */
+		else if (k == 2)
+			n += (size_t)(run = block_run(&s->p, s->v[k] + n, 1,
+						      &closed));
+		else
+			n += (size_t)(run = block_run(&s->p, s->v[k] + n, 0,
+						      &closed));
+		if (closed)
+			return (long)n;
+		if (run > 0)
+			continue; /* the block ended, or block_run left the
+				     next item to scan_number */
+		if (scan_number(s, &x) < 0)
+			return -1;
+		s->v[k][n++] = x;
+		if (*s->p == ',')
 			s->p++;
 		else if (eat(s, ',') < 0)
 			break;
@@ -596,13 +832,38 @@ static long scan_list(struct scan *s, int k)
 	return (long)n;
 }
 
+/* offsets: points x[i], y[i] (n of them) as offsets from the one before,
+ * the first from (*px, *py), into o, with the pen lifted after the last;
+ * *px, *py become the last point.  -1 if a coordinate is not a number
+ * within MAX_COORD (checked for the whole stroke at once, without a
+ * branch per point). */
+static int offsets(const double *x, const double *y, long n, double *px,
+		   double *py, struct stroke_point *o)
+{
+	double lx = *px, ly = *py;
+	int bad = 0;
+	long i;
+
+	for (i = 0; i < n; i++) {
+		bad |= !(fabs(x[i]) <= MAX_COORD) | !(fabs(y[i]) <= MAX_COORD);
+		o[i].dx = (float)(x[i] - lx) + 0.0f; /* -0 becomes 0 */
+		o[i].dy = (float)(y[i] - ly) + 0.0f;
+		o[i].pen = 0;
+		lx = x[i];
+		ly = y[i];
+	}
+	o[n - 1].pen = 1;
+	*px = lx;
+	*py = ly;
+	return bad ? -1 : 0;
+}
+
 /* scan_stroke: [[x...],[y...]] or [[x...],[y...],[t...]] appended to d. */
 static int scan_stroke(struct scan *s, struct drawing *d, int *arity,
 		       double *px, double *py)
 {
 	long n[3] = {0, 0, 0};
 	int k = 0;
-	long i;
 
 	if (eat(s, '[') < 0)
 		return scan_fail(s, "not a list");
@@ -627,17 +888,9 @@ static int scan_stroke(struct scan *s, struct drawing *d, int *arity,
 		return scan_fail(s, "empty stroke");
 	if (drawing_reserve(d, d->n + (size_t)n[0]) < 0)
 		return scan_fail(s, "too many points (limit 100000)");
-	for (i = 0; i < n[0]; i++) {
-		if (!(fabs(s->v[0][i]) <= MAX_COORD) ||
-		    !(fabs(s->v[1][i]) <= MAX_COORD))
-			return scan_fail(
-			    s, "coordinate is not a number within 1e6");
-		d->p[d->n].dx = (float)(s->v[0][i] - *px);
-		d->p[d->n].dy = (float)(s->v[1][i] - *py);
-		d->p[d->n++].pen = i + 1 == n[0];
-		*px = s->v[0][i];
-		*py = s->v[1][i];
-	}
+	if (offsets(s->v[0], s->v[1], n[0], px, py, d->p + d->n) < 0)
+		return scan_fail(s, "coordinate is not a number within 1e6");
+	d->n += (size_t)n[0];
 	return 0;
 }
 
@@ -909,8 +1162,8 @@ static const char *add_stroke(json_object *s, struct drawing *d, int *arity,
 					  json_type_double)))
 			return "time is not a number";
 		(void)t;
-		if (drawing_push(d, (float)(x - *px), (float)(y - *py),
-				 i + 1 == n) < 0)
+		if (drawing_push(d, (float)(x - *px) + 0.0f,
+				 (float)(y - *py) + 0.0f, i + 1 == n) < 0)
 			return "too many points (limit 100000)";
 		*px = x;
 		*py = y;

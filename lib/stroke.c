@@ -98,6 +98,9 @@ static int country_ok(const char *c)
 /* point_check: NULL if the point is within limits. */
 static const char *point_check(const struct stroke_point *p)
 {
+	if (fabsf(p->dx) <= STROKE_MAX_ABS && fabsf(p->dy) <= STROKE_MAX_ABS &&
+	    p->pen <= 1)
+		return NULL; /* the common case, in one test */
 	if (!isfinite(p->dx) || !isfinite(p->dy))
 		return "offset is not a finite number";
 	if (fabsf(p->dx) > STROKE_MAX_ABS || fabsf(p->dy) > STROKE_MAX_ABS)

@@ -97,6 +97,18 @@ bad_line "country of three letters" "countrycode" "{\"key_id\":\"1\",\"word\":\"
 bad_line "key_id over 255 bytes" "longer than 255" "{\"key_id\":\"$(printf '%0300d' 1)\",\"word\":\"w\",$D}"
 bad_line "nested 100 deep" "" "{\"key_id\":\"1\",\"word\":\"w\",\"x\":$(printf '%0100d' 0 | tr 0 '[')$(printf '%0100d' 0 | tr 0 ']'),$D}"
 
+# Numbers RFC 8259 does not allow, which json-c takes even in strict mode:
+# the scanner refuses them, in a list's first block and after 64 bytes.
+long=$(seq -s, 100 130)
+for n in 00.5 5. -.5 1.e3 -01 01 1.5.5 '1,,2' '1,'; do
+	for pre in 1 "$long"; do
+		printf '%s\n{"key_id":"1","word":"w","drawing":[[[%s,%s],[3,4]]]}\n' \
+			"$good" "$pre" "$n" > "$TMP/lax.ndjson"
+		t_bad "scanner refuses $n after ${#pre} bytes" \
+			"^ndjson2stroke: $TMP/lax.ndjson:line 2:" ndjson2stroke "$TMP/lax.ndjson"
+	done
+done
+
 # Both forms accepted; unicode escapes decoded; unknown fields skipped.
 printf '%s\n' '{"word":"caf\u00e9","key_id":"9","extra":{"a":[1,{"b":null}]},"countrycode":"","recognized":null,"drawing":[[[1.5,2.25],[3,4],[0,5]]]}' > "$TMP/ok.ndjson"
 t_eq "escapes, empty country, null recognized, extra fields" \
