@@ -258,16 +258,53 @@ static int scan_escape(struct scan *s, char *dst, size_t cap, size_t *len)
 	return 0;
 }
 
+/* plain_run: how many bytes from p on need no care in a string: not '"',
+ * '\\' or a control character (the line's NUL is one, so the run ends
+ * there at the latest).  16 bytes at a time where SSE2 is. */
+static inline size_t plain_run(const char *p)
+{
+	const char *q = p;
+#ifdef __SSE2__
+	for (;;) {
+		__m128i c = _mm_loadu_si128((const __m128i *)q);
+		__m128i bad = _mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('"')),
+				 _mm_cmpeq_epi8(c, _mm_set1_epi8('\\'))),
+		    _mm_cmpeq_epi8(_mm_min_epu8(c, _mm_set1_epi8(0x1f)), c));
+		unsigned m = (unsigned)_mm_movemask_epi8(bad);
+
+		if (m)
+			return (size_t)(q - p) + (size_t)__builtin_ctz(m);
+		q += 16;
+	}
+#else
+	while (*q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+		q++;
+	return (size_t)(q - p);
+#endif
+}
+
 /* scan_string: a JSON string into dst (cap bytes before the NUL; NULL to
  * skip).  *len gets the decoded length, which may exceed cap. */
 static int scan_string(struct scan *s, char *dst, size_t cap, size_t *len)
 {
 	unsigned char c;
+	size_t run;
 
 	*len = 0;
 	if (eat(s, '"') < 0)
 		return scan_fail(s, "expected a string");
 	while (s->p < s->end) {
+		run = plain_run(s->p);
+		if (run > (size_t)(s->end - s->p))
+			run = (size_t)(s->end - s->p);
+		if (dst && *len < cap)
+			memcpy(dst + *len, s->p,
+			       cap - *len < run ? cap - *len : run);
+		*len += run;
+		s->p += run;
+		if (s->p >= s->end)
+			break;
 		c = (unsigned char)*s->p++;
 		if (c == '"') {
 			if (dst)
@@ -276,14 +313,8 @@ static int scan_string(struct scan *s, char *dst, size_t cap, size_t *len)
 		}
 		if (c < 0x20)
 			return scan_fail(s, "control character in string");
-		if (c == '\\') {
-			if (scan_escape(s, dst, cap, len) < 0)
-				return -1;
-			continue;
-		}
-		if (dst && *len < cap)
-			dst[*len] = (char)c;
-		(*len)++;
+		if (scan_escape(s, dst, cap, len) < 0) /* c is '\\' */
+			return -1;
 	}
 	return scan_fail(s, "unterminated string");
 }
@@ -316,39 +347,38 @@ static void recip_init(void)
 	}
 }
 
-static int bitlen128(unsigned __int128 x)
-{
-	uint64_t hi = (uint64_t)(x >> 64);
-
-	return hi ? 128 - __builtin_clzll(hi)
-		  : 64 - __builtin_clzll((uint64_t)x | 1);
-}
-
 /* decimal_mul: m / 10^k (1 <= k <= 19, m > 0) correctly rounded to double
- * by one 64 x 128-bit product with recip_r[k]; -1 when the product cannot
- * decide the rounding (about 1 in 2^10 of cases) or the result is not a
- * normal double.  With V = m 2^e / 10^k, P = m R <= V < P + 2^64, so Q =
- * P >> 64 is V >> 64 or one less; the bits below the 53 kept ones decide
- * the rounding unless they sit at half an ulp or one below. */
+ * by one 64 x 128-bit product with recip_r[k] (the Eisel-Lemire way); -1
+ * when the product cannot decide the rounding (within 2^-64 of a tie) or
+ * the result is not a normal double.  m is first shifted left until
+ * its top bit is set, so the product's top 128 bits H (exact, from the
+ * 192-bit product) lie in [2^126, 2^128) and the 53 bits kept are the
+ * top word shifted right by 10 or 11, without a branch.  With mn = m
+ * shifted and V = mn 2^e / 10^k, H <= V / 2^64 < H + 2, so the bits
+ * below the 53 kept decide the rounding unless they sit at half an ulp or
+ * one below. */
 static inline int decimal_mul(uint64_t m, int k, double *out)
 {
-	unsigned __int128 R = recip_r[k], Q, rest, half;
-	uint64_t mant, bits;
-	int drop, E;
+	unsigned __int128 R = recip_r[k], H;
+	int lz = __builtin_clzll(m), t, s, E;
+	uint64_t mn = m << lz, hi, lo, half, rest, mant, bits;
 
-	Q = (unsigned __int128)m * (uint64_t)(R >> 64) +
-	    (((unsigned __int128)m * (uint64_t)R) >> 64);
-	drop = bitlen128(Q) - 53;
-	half = (unsigned __int128)1 << (drop - 1);
-	rest = Q & ((half << 1) - 1);
-	if (rest == half || rest == half - 1)
+	H = (unsigned __int128)mn * (uint64_t)(R >> 64) +
+	    (((unsigned __int128)mn * (uint64_t)R) >> 64);
+	hi = (uint64_t)(H >> 64);
+	lo = (uint64_t)H;
+	t = (int)(hi >> 63); /* H >= 2^127 */
+	s = 10 + t;	     /* bits of hi below the 53 kept */
+	half = 1ull << (s - 1);
+	rest = hi & ((1ull << s) - 1); /* with lo below it */
+	if ((rest == half && lo == 0) || (rest == half - 1 && lo == ~0ull))
 		return -1;
-	mant = (uint64_t)(Q >> drop) + (rest > half);
+	mant = (hi >> s) + (rest >= half);
+	E = 1023 + 52 + s + 64 + 64 - lz - recip_e[k];
 	if (mant >> 53) {
 		mant >>= 1;
-		drop++;
+		E++;
 	}
-	E = 1023 + 52 + drop + 64 - recip_e[k];
 	if (E < 1 || E > 2046)
 		return -1;
 	bits = (uint64_t)E << 52 | (mant & ((1ull << 52) - 1));
@@ -388,8 +418,8 @@ static int decimal_long(unsigned long long m, int k, double *out)
 }
 
 /* decimal: m / 10^k correctly rounded to double, as strtod would give, or
- * -1 when that cannot be decided cheaply.  Below 2^53 and 10^22 both are
- * exact doubles and one division rounds correctly; then decimal_mul, then
+ * -1 when that cannot be decided cheaply: decimal_mul; else, below 2^53
+ * and 10^22, where both are exact doubles, one division; else
  * decimal_long. */
 static ALWAYS_INLINE int decimal(unsigned long long m, int k, double *out)
 {
@@ -398,11 +428,7 @@ static ALWAYS_INLINE int decimal(unsigned long long m, int k, double *out)
 				       1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
 				       1e18, 1e19, 1e20, 1e21, 1e22};
 
-	if (m < 1ull << 53 && k <= 22) { /* both exact in double */
-		*out = k ? (double)m / exact[k] : (double)m;
-		return 0;
-	}
-	if (k == 0) { /* the conversion rounds to nearest, ties to even */
+	if (m == 0 || k == 0) { /* rounds to nearest, ties to even */
 		*out = (double)m;
 		return 0;
 	}
@@ -410,6 +436,10 @@ static ALWAYS_INLINE int decimal(unsigned long long m, int k, double *out)
 		recip_init();
 	if (k <= 19 && decimal_mul(m, k, out) == 0)
 		return 0;
+	if (m < 1ull << 53 && k <= 22) {
+		*out = (double)(int64_t)m / exact[k];
+		return 0;
+	}
 	return decimal_long(m, k, out);
 }
 
@@ -618,7 +648,8 @@ static inline uint64_t digits_at(const char *p, int len)
  * only checked).  Returns 0, or -1 for any other shape (scan_number
  * decides those). */
 static ALWAYS_INLINE int block_item(const char *q, int start, int e,
-				    uint64_t sep, uint64_t other, double *out)
+				    uint64_t sep, uint64_t other, double *out,
+				    int keep)
 {
 	static const uint64_t pow10[] = {1,
 					 10,
@@ -645,7 +676,7 @@ static ALWAYS_INLINE int block_item(const char *q, int start, int e,
 	if ((other & -other) == (sep & -sep)) { /* digits only */
 		if (len > 8)
 			return -1;
-		if (out)
+		if (keep)
 			*out = (double)(int64_t)digits_at(q + start, len);
 		return 0;
 	}
@@ -657,7 +688,7 @@ static ALWAYS_INLINE int block_item(const char *q, int start, int e,
 	fl = e - d - 1;
 	if (il < 1 || il > 8 || fl < 1 || fl > 16 || il + fl > 19)
 		return -1;
-	if (!out)
+	if (!keep)
 		return 0;
 	m = digits_at(q + start, il);
 	f = digits_at(q + d + 1, fl < 8 ? fl : 8);
@@ -679,25 +710,35 @@ static int grow_list(struct scan *s, int k, size_t n)
 	return 0;
 }
 
-/* block_run: the items of a list in the 64 bytes at p, into v (room for
- * 64), as far as block_item takes them (the times are checked, not
- * kept).  Where each item ends comes from the separator mask, so finding
- * the next one does not wait for the digits of this one.  *pp moves past
- * the items taken and their commas; *closed is set when the list's ']'
- * was reached (and passed).  Returns the count. */
-static ALWAYS_INLINE int block_run(const char **pp, double *v, int times,
-				   int *closed)
+/* block_run: the items of a list from *pp on, into v (room for 'room'
+ * values, at least 64), as far as block_item takes them (the times are
+ * checked, not kept), 64 bytes at a time.  Where each item ends comes
+ * from the separator mask, so finding the next one does not wait for the
+ * digits of this one; and the loop goes on into the next block rather
+ * than ending with each one.  *pp moves past the items taken and their
+ * commas; *closed is set when the list's ']' was reached (and passed).
+ * Returns the count. */
+static ALWAYS_INLINE long block_run(const char **pp, double *v, size_t room,
+				    int times, int *closed)
 {
 	const char *q = *pp;
-	double *out = v;
+	double *out = v, *last = v + room - 32; /* a block holds <= 32 */
 	uint64_t sep, other;
 	int start = 0, e;
 
 	block_masks(q, &sep, &other);
 	*closed = 0;
-	while (sep) {
+	for (;;) {
+		if (!sep) { /* next block, from the item after the last */
+			if (start == 0 || out > last)
+				break;
+			q += start;
+			start = 0;
+			block_masks(q, &sep, &other);
+			continue;
+		}
 		e = __builtin_ctzll(sep);
-		if (block_item(q, start, e, sep, other, times ? NULL : out) < 0)
+		if (block_item(q, start, e, sep, other, out, !times) < 0)
 			break;
 		out++;
 		start = e + 1;
@@ -709,7 +750,7 @@ static ALWAYS_INLINE int block_run(const char **pp, double *v, int times,
 		other &= ~((2ull << e) - 1); /* e = 63 clears it all */
 	}
 	*pp = q + start;
-	return (int)(out - v);
+	return out - v;
 }
 
 /* time_masks: as block_masks, with ',' and ']' apart and the '0's. */
@@ -789,14 +830,17 @@ static ALWAYS_INLINE int time_run(const char **pp, int *closed)
 	return popcount(sep);
 }
 
-/* scan_list: [n, n, ...] into s->v[k] (the times, k = 2, are checked but
- * not kept); returns the count or -1.  Items go through block_run, 64
- * bytes at a time; any it does not take (a sign, an exponent, spaces,
- * more digits, an error) through scan_number and eat. */
-__attribute__((noinline)) static long scan_list(struct scan *s, int k)
+/* list: [n, n, ...] into s->v[k] (the times, k = 2, are checked but not
+ * kept); returns the count or -1.  Items go through time_run and
+ * block_run, 64 bytes at a time; any they do not take (a sign, an
+ * exponent, spaces, more digits, an error) through scan_number and eat.
+ * Inlined into scan_values and scan_times (times set), so that each is
+ * compiled for its own kind of list. */
+static ALWAYS_INLINE long list(struct scan *s, int k, int times)
 {
 	size_t n = 0;
-	int run, closed;
+	long run;
+	int closed;
 	double x;
 
 	if (eat(s, '[') < 0)
@@ -806,14 +850,11 @@ __attribute__((noinline)) static long scan_list(struct scan *s, int k)
 	for (;;) {
 		if (s->vcap[k] < n + 64 && grow_list(s, k, n) < 0)
 			return -1;
-		if (k == 2 && (run = time_run(&s->p, &closed)) > 0)
-			n += (size_t)run; /* values not kept */
-		else if (k == 2)
-			n += (size_t)(run = block_run(&s->p, s->v[k] + n, 1,
-						      &closed));
-		else
-			n += (size_t)(run = block_run(&s->p, s->v[k] + n, 0,
-						      &closed));
+		run = times ? time_run(&s->p, &closed) : 0;
+		if (run == 0)
+			run = block_run(&s->p, s->v[k] + n, s->vcap[k] - n,
+					times, &closed);
+		n += (size_t)run;
 		if (closed)
 			return (long)n;
 		if (run > 0)
@@ -830,6 +871,22 @@ __attribute__((noinline)) static long scan_list(struct scan *s, int k)
 	if (eat(s, ']') < 0)
 		return scan_fail(s, "expected ',' or ']' in a list");
 	return (long)n;
+}
+
+__attribute__((noinline)) static long scan_values(struct scan *s, int k)
+{
+	return list(s, k, 0);
+}
+
+__attribute__((noinline)) static long scan_times(struct scan *s)
+{
+	return list(s, 2, 1);
+}
+
+/* scan_list: list k of a stroke: x (0), y (1) or t (2). */
+static long scan_list(struct scan *s, int k)
+{
+	return k == 2 ? scan_times(s) : scan_values(s, k);
 }
 
 /* offsets: points x[i], y[i] (n of them) as offsets from the one before,
