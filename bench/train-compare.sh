@@ -28,7 +28,7 @@ dir=$1 out=${2:-out/compare}
 mkdir -p "$out"
 rm -rf "$out/c"
 hp=enc_rnn_size=128,dec_rnn_size=256,z_size=64,num_mixture=20
-hp=$hp,enc_model=layer_norm,dec_model=layer_norm,batch_size=50
+hp=$hp,enc_model=layer_norm,dec_model=layer_norm,batch_size=50,learning_rate=0.003
 one0= one1=
 if command -v taskset > /dev/null; then one0="taskset -c 0" one1="taskset -c 1"; fi
 

@@ -50,4 +50,19 @@ t_bad "reconstruct without a model" "usage" sh "$PIPE/reconstruct.sh" test.strk
 sh "$PIPE/analogy.sh" -m "$DATA/models/sheep.gen.json" test.strk > /dev/null 2> err
 t_true "analogy with a decoder-only model fails" $? -ne 0
 t_ok "... saying it has no encoder" grep -q "no encoder" err
+# pipelines/train.sh: an ndjson file in (split 18:1:1), a tiny preset,
+# -H reaching train, a model, curves and samples out; run again, it
+# continues from the checkpoint
+head -200 "$DATA/quickdraw/monkey-1000.simplified.ndjson" > m.ndjson
+sh "$PIPE/train.sh" -H learning_rate=0.002 -n 20 m.ndjson tiny ts \
+	> ts.out 2> ts.err
+t_true "train.sh: a model" -s ts/best.skm
+t_ok "train.sh: -H overrides the preset" grep -q "learning_rate=0.002" ts.err
+t_ok "train.sh: samples" grep -q "<svg" ts/samples.svg
+t_eq "train.sh: 180 / 10 / 10 drawings" "180 10 10" \
+	"$(for s in train valid test; do stroke2txt -s ts/$s.strk | grep -c '^drawing'; done | tr '\n' ' ' | sed 's/ $//')"
+sh "$PIPE/train.sh" -n 30 m.ndjson tiny ts > ts.out 2> ts.err
+t_ok "train.sh again: continues" grep -q "continuing ts/checkpoint.skm" ts.err
+t_ok "... to step 30" grep -q "30 steps in" ts.err
+t_bad "train.sh: unknown preset" "unknown preset" sh "$PIPE/train.sh" m.ndjson big
 t_done
