@@ -2,7 +2,7 @@
 # bench/ndjson.sh BUILD: throughput of ndjson2stroke (its scanner and its
 # json-c path) and rdp-simplify on raw Quick, Draw! ndjson, against Python
 # json.loads-per-line readers of the same file timed in the same run.
-# Every program runs on one core (taskset -c 0), best of 5.
+# Every program runs on one core (taskset -c 0), best of 10.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=$top/${1:-build}/bin
@@ -24,9 +24,9 @@ done
 bytes=$(wc -c < "$tmp/in.ndjson")
 lines=$(wc -l < "$tmp/in.ndjson")
 
-best() { # best of 5 wall-clock seconds of "$@" (stdout discarded)
+best() { # best of 10 wall-clock seconds of "$@" (stdout discarded)
 	b=
-	for i in 1 2 3 4 5; do
+	for i in 1 2 3 4 5 6 7 8 9 10; do
 		s=$(date +%s.%N)
 		"$@" > /dev/null 2>&1
 		e=$(date +%s.%N)

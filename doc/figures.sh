@@ -4,7 +4,10 @@
 #
 #   pipelines/train.sh -t 3000 data/sketchrnn/aaron_sheep.npz small
 #   pipelines/train.sh -t 1500 data/quickdraw/monkey-1000.simplified.ndjson small
-#   doc/figures.sh out/train/aaron_sheep-small out/train/monkey-1000-small
+#   pipelines/train.sh -H learning_rate=0.001 -t 1500 \
+#       data/quickdraw/monkey-1000.simplified.ndjson small out/train/monkey-1000-lr001
+#   doc/figures.sh out/train/aaron_sheep-small out/train/monkey-1000-small \
+#       out/train/monkey-1000-lr001
 #
 # Writes into doc/: the loss curves and a grid of samples of each run, and
 # the paper's experiments with the sheep model (reconstruction,
@@ -15,8 +18,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$top/build/bin:$top/pipelines:$PATH
 export PATH
-[ $# -eq 2 ] || { echo "usage: figures.sh sheep-run monkey-run" >&2; exit 1; }
-sheep=$1 monkey=$2
+[ $# -ge 2 ] || { echo "usage: figures.sh sheep-run run..." >&2; exit 1; }
+sheep=$1
 doc=$top/doc
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -25,7 +28,7 @@ png() { # svg width png
 	rsvg-convert -w "$2" -b white "$1" > "$3"
 }
 
-for run in "$sheep" "$monkey"; do
+for run in "$@"; do
 	name=$(basename "$run")
 	plot-loss.sh "$run/log.csv" "$doc/train-$name-loss.png"
 	decode -m "$run/best.skm" -n 24 -t 0.3 -s 1 |

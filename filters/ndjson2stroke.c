@@ -10,7 +10,7 @@
  * rdp-simplify(1) and normalize(1).
  *
  * Two parsers give the same result: a hand-written scanner (the default,
- * about 25 times faster: see bench/README.md) and json-c (-J), kept as an
+ * about 16 times faster: see bench/README.md) and json-c (-J), kept as an
  * independent check that tests compare against.
  */
 #include <errno.h>
