@@ -138,7 +138,8 @@ static long read_line(struct input *in, char **line)
  * (separators, and bytes that are not digits) give where every item ends
  * and whether it is plain digits or digits '.' digits, and the times of
  * raw strokes, which are only checked, are checked a block at once.
- * Anything else goes through the general number grammar.  bench/ndjson
+ * Blocks of x or y that are all short integers convert without a test per
+ * item.  Anything else goes through the general number grammar.  bench/ndjson
  * compares it with json-c (-J) and with Python's json module;
  * ndjson_number_test checks it against strtod and json-c.
  */
@@ -611,31 +612,41 @@ static int skip_value(struct scan *s, int depth)
 
 /* block_masks: for the 64 bytes at p (the buffer has SLACK readable
  * bytes past every line), bit i of *sep is set when p[i] is ',' or ']',
- * and bit i of *other when p[i] is not a digit. */
-static inline void block_masks(const char *p, uint64_t *sep, uint64_t *other)
+ * of *close when it is ']', of *zero when it is '0', and of *other when
+ * it is not a digit. */
+static ALWAYS_INLINE void block_masks(const char *p, uint64_t *sep,
+				      uint64_t *close, uint64_t *zero,
+				      uint64_t *other)
 {
-	uint64_t s = 0, d = 0;
+	uint64_t s = 0, e = 0, z = 0, d = 0;
 #ifdef __SSE2__
-	const __m128i comma = _mm_set1_epi8(','), close = _mm_set1_epi8(']');
-	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
-
 	for (int i = 0; i < 4; i++) {
 		__m128i c = _mm_loadu_si128((const __m128i *)(p + 16 * i));
-		__m128i e = _mm_or_si128(_mm_cmpeq_epi8(c, comma),
-					 _mm_cmpeq_epi8(c, close));
-		__m128i v = _mm_sub_epi8(c, zero); /* digits: 0 to 9 */
-		__m128i g = _mm_cmpeq_epi8(_mm_min_epu8(v, nine), v);
+		__m128i cl = _mm_cmpeq_epi8(c, _mm_set1_epi8(']'));
+		__m128i v = _mm_sub_epi8(c, _mm_set1_epi8('0')); /* 0 to 9 */
+		__m128i g =
+		    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(9)), v);
 
-		s |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * i);
+		s |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+			 _mm_cmpeq_epi8(c, _mm_set1_epi8(',')), cl))
+		     << (16 * i);
+		e |= (uint64_t)(unsigned)_mm_movemask_epi8(cl) << (16 * i);
+		z |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			 _mm_cmpeq_epi8(v, _mm_setzero_si128()))
+		     << (16 * i);
 		d |= (uint64_t)(unsigned)_mm_movemask_epi8(g) << (16 * i);
 	}
 #else
 	for (int i = 0; i < 64; i++) {
 		s |= (uint64_t)(p[i] == ',' || p[i] == ']') << i;
+		e |= (uint64_t)(p[i] == ']') << i;
+		z |= (uint64_t)(p[i] == '0') << i;
 		d |= (uint64_t)(p[i] >= '0' && p[i] <= '9') << i;
 	}
 #endif
 	*sep = s;
+	*close = e;
+	*zero = z;
 	*other = ~d;
 }
 
@@ -720,9 +731,50 @@ static int grow_list(struct scan *s, int k, size_t n)
 	return 0;
 }
 
+/* int_block: when the block at q, up to its first ']' or else its last
+ * separator, holds only integers of 1 to 8 digits without a leading zero
+ * (the masks tell, for the whole block at once), all of them go to out
+ * without a test per item: returns their count, with *used the bytes
+ * taken and *closed set at the ']'.  Else 0. */
+static ALWAYS_INLINE int int_block(const char *q, uint64_t sep, uint64_t close,
+				   uint64_t zero, uint64_t other, double *out,
+				   int *used, int *closed)
+{
+	uint64_t upto, digit, run, starts;
+	int end, start = 0, n = 0, e;
+
+	if (close)
+		end = __builtin_ctzll(close);
+	else if (sep)
+		end = 63 - __builtin_clzll(sep);
+	else
+		return 0;
+	upto = (2ull << end) - 1; /* bits 0 to end; end = 63 gives all */
+	sep &= upto;
+	digit = ~other & upto;
+	starts = (sep << 1 | 1) & upto;
+	run = digit & digit >> 1; /* 2 digits from here on */
+	run &= run >> 2;	  /* 4 */
+	run &= run >> 4;	  /* 8 */
+	run &= digit >> 8;	  /* 9 */
+	if ((other & upto) != sep || (starts & sep) || run ||
+	    (starts & zero & digit >> 1))
+		return 0;
+	while (sep) {
+		e = __builtin_ctzll(sep);
+		out[n++] = (double)(int64_t)digits_at(q + start, e - start);
+		start = e + 1;
+		sep &= sep - 1;
+	}
+	*used = end + 1;
+	*closed = close != 0;
+	return n;
+}
+
 /* block_run: the items of a list from *pp on, into v (room for 'room'
- * values, at least 64), as far as block_item takes them (the times are
- * checked, not kept), 64 bytes at a time.  Where each item ends comes
+ * values, at least 64), 64 bytes at a time: x and y blocks of short
+ * integers through int_block, the rest item by item as far as block_item
+ * takes them (the times are checked, not kept).  Where each item ends comes
  * from the separator mask, so finding the next one does not wait for the
  * digits of this one; and the loop goes on into the next block rather
  * than ending with each one.  *pp moves past the items taken and their
@@ -733,32 +785,44 @@ static ALWAYS_INLINE long block_run(const char **pp, double *v, size_t room,
 {
 	const char *q = *pp;
 	double *out = v, *last = v + room - 32; /* a block holds <= 32 */
-	uint64_t sep, other;
-	int start = 0, e;
+	uint64_t sep, close, zero, other;
+	int start = 0, e, used;
 
-	block_masks(q, &sep, &other);
 	*closed = 0;
 	for (;;) {
-		if (!sep) { /* next block, from the item after the last */
-			if (start == 0 || out > last)
+		block_masks(q, &sep, &close, &zero, &other);
+		if (!times) { /* a block of short integers at once */
+			int n = int_block(q, sep, close, zero, other, out,
+					  &used, closed);
+
+			out += n;
+			start = n ? used : 0;
+			if (*closed)
 				break;
-			q += start;
-			start = 0;
-			block_masks(q, &sep, &other);
-			continue;
+			if (n)
+				goto next;
 		}
-		e = __builtin_ctzll(sep);
-		if (block_item(q, start, e, sep, other, out, !times) < 0)
-			break;
-		out++;
-		start = e + 1;
-		if (q[e] == ']') {
-			*closed = 1;
-			break;
+		while (sep) {
+			e = __builtin_ctzll(sep);
+			if (block_item(q, start, e, sep, other, out, !times) <
+			    0)
+				goto done;
+			out++;
+			start = e + 1;
+			if (q[e] == ']') {
+				*closed = 1;
+				goto done;
+			}
+			sep &= sep - 1;
+			other &= ~((2ull << e) - 1); /* e = 63 clears it */
 		}
-		sep &= sep - 1;
-		other &= ~((2ull << e) - 1); /* e = 63 clears it all */
+	next: /* next block, from the item after the last */
+		if (start == 0 || out > last)
+			break;
+		q += start;
+		start = 0;
 	}
+done:
 	*pp = q + start;
 	return out - v;
 }

@@ -150,8 +150,12 @@ static void item(char *out, int valid)
 			 (int)(rnd() % 100), rnd() % 2 ? ".25" : "",
 			 rnd() % 2 ? "e2" : "E-1");
 		break;
-	case 8:
-		snprintf(num, sizeof num, "%s", rnd() % 2 ? "0" : "-0.0");
+	case 8: /* zeros; now and then an integer too long for a
+		 * coordinate */
+		snprintf(num, sizeof num, "%s",
+			 rnd() % 25  ? (rnd() % 2 ? "0" : "-0.0")
+			 : rnd() % 2 ? "123456789"
+				     : "99999999999");
 		break;
 	default:
 		snprintf(num, sizeof num, "%s%d", rnd() % 2 ? "-" : "",
