@@ -731,42 +731,56 @@ static int grow_list(struct scan *s, int k, size_t n)
 	return 0;
 }
 
-/* int_block: when the block at q, up to its first ']' or else its last
- * separator, holds only integers of 1 to 8 digits without a leading zero
- * (the masks tell, for the whole block at once), all of them go to out
- * without a test per item: returns their count, with *used the bytes
- * taken and *closed set at the ']'.  Else 0. */
+/* plain_block: from the masks of a block (block_masks), its bits 0 to
+ * end, end being its first ']' or else its last separator, when all there
+ * is integers: only digits and separators, no empty item, no leading
+ * zero; else 0.  One test for the whole block, no loop. */
+static ALWAYS_INLINE uint64_t plain_block(uint64_t sep, uint64_t close,
+					  uint64_t zero, uint64_t other,
+					  int *end)
+{
+	uint64_t upto, starts;
+
+	if (close)
+		*end = __builtin_ctzll(close);
+	else if (sep)
+		*end = 63 - __builtin_clzll(sep);
+	else
+		return 0;
+	upto = (2ull << *end) - 1; /* bits 0 to end; end = 63 gives all */
+	sep &= upto;
+	starts = (sep << 1 | 1) & upto;
+	if ((other & upto) != sep || (starts & sep) ||
+	    (starts & zero & ~other >> 1))
+		return 0;
+	return upto;
+}
+
+/* int_block: when the block at q is a plain_block of integers of 1 to 8
+ * digits, all of them go to out without a test per item: returns their
+ * count, with *used the bytes taken and *closed set at the ']'.  Else 0. */
 static ALWAYS_INLINE int int_block(const char *q, uint64_t sep, uint64_t close,
 				   uint64_t zero, uint64_t other, double *out,
 				   int *used, int *closed)
 {
-	uint64_t upto, digit, run, starts;
-	int end, start = 0, n = 0, e;
+	uint64_t upto = plain_block(sep, close, zero, other, used), digit, run;
+	int start = 0, n = 0, e;
 
-	if (close)
-		end = __builtin_ctzll(close);
-	else if (sep)
-		end = 63 - __builtin_clzll(sep);
-	else
+	if (!upto)
 		return 0;
-	upto = (2ull << end) - 1; /* bits 0 to end; end = 63 gives all */
-	sep &= upto;
 	digit = ~other & upto;
-	starts = (sep << 1 | 1) & upto;
 	run = digit & digit >> 1; /* 2 digits from here on */
 	run &= run >> 2;	  /* 4 */
 	run &= run >> 4;	  /* 8 */
 	run &= digit >> 8;	  /* 9 */
-	if ((other & upto) != sep || (starts & sep) || run ||
-	    (starts & zero & digit >> 1))
+	if (run)
 		return 0;
-	while (sep) {
+	for (sep &= upto; sep; sep &= sep - 1) {
 		e = __builtin_ctzll(sep);
 		out[n++] = (double)(int64_t)digits_at(q + start, e - start);
 		start = e + 1;
-		sep &= sep - 1;
 	}
-	*used = end + 1;
+	*used += 1;
 	*closed = close != 0;
 	return n;
 }
@@ -827,43 +841,6 @@ done:
 	return out - v;
 }
 
-/* time_masks: as block_masks, with ',' and ']' apart and the '0's. */
-static inline void time_masks(const char *p, uint64_t *comma, uint64_t *close,
-			      uint64_t *other, uint64_t *zero)
-{
-	uint64_t c = 0, e = 0, d = 0, z = 0;
-#ifdef __SSE2__
-	for (int i = 0; i < 4; i++) {
-		__m128i b = _mm_loadu_si128((const __m128i *)(p + 16 * i));
-		__m128i v = _mm_sub_epi8(b, _mm_set1_epi8('0'));
-		__m128i g =
-		    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(9)), v);
-
-		c |= (uint64_t)(unsigned)_mm_movemask_epi8(
-			 _mm_cmpeq_epi8(b, _mm_set1_epi8(',')))
-		     << (16 * i);
-		e |= (uint64_t)(unsigned)_mm_movemask_epi8(
-			 _mm_cmpeq_epi8(b, _mm_set1_epi8(']')))
-		     << (16 * i);
-		d |= (uint64_t)(unsigned)_mm_movemask_epi8(g) << (16 * i);
-		z |= (uint64_t)(unsigned)_mm_movemask_epi8(
-			 _mm_cmpeq_epi8(b, _mm_set1_epi8('0')))
-		     << (16 * i);
-	}
-#else
-	for (int i = 0; i < 64; i++) {
-		c |= (uint64_t)(p[i] == ',') << i;
-		e |= (uint64_t)(p[i] == ']') << i;
-		d |= (uint64_t)(p[i] >= '0' && p[i] <= '9') << i;
-		z |= (uint64_t)(p[i] == '0') << i;
-	}
-#endif
-	*comma = c;
-	*close = e;
-	*other = ~d;
-	*zero = z;
-}
-
 /* popcount: the set bits of x (without needing the popcnt instruction). */
 static inline int popcount(uint64_t x)
 {
@@ -874,34 +851,21 @@ static inline int popcount(uint64_t x)
 }
 
 /* time_run: the times of a raw stroke are checked, not kept, so a whole
- * block is checked at once: from *pp up to the list's ']' in the 64
- * bytes, or else up to the last ',', only digits and separators, no
- * empty item, no leading zero.  Returns the count of items and moves *pp
- * past them (setting *closed at the ']'), or 0 when the block is not all
- * plain integers (block_run and scan_number take it item by item). */
+ * plain_block of them is taken at once.  Returns the count of items and
+ * moves *pp past them (setting *closed at the ']'), or 0 when the block
+ * is not all plain integers (block_run and scan_number take it item by
+ * item). */
 static ALWAYS_INLINE int time_run(const char **pp, int *closed)
 {
-	const char *q = *pp;
-	uint64_t comma, close, other, zero, sep, upto, starts;
+	uint64_t sep, close, zero, other, upto;
 	int end;
 
-	time_masks(q, &comma, &close, &other, &zero);
-	sep = comma | close;
-	if (close)
-		end = __builtin_ctzll(close);
-	else if (comma)
-		end = 63 - __builtin_clzll(comma);
-	else
-		return 0;
-	upto = (2ull << end) - 1; /* bits 0 to end; end = 63 gives all */
-	sep &= upto;
-	starts = (sep << 1 | 1) & upto;
-	if ((other & upto) != sep || (starts & sep) ||
-	    (starts & zero & ~(other >> 1)))
+	block_masks(*pp, &sep, &close, &zero, &other);
+	if (!(upto = plain_block(sep, close, zero, other, &end)))
 		return 0;
 	*closed = close != 0;
-	*pp = q + end + 1;
-	return popcount(sep);
+	*pp += end + 1;
+	return popcount(sep & upto);
 }
 
 /* list: [n, n, ...] into s->v[k] (the times, k = 2, are checked but not

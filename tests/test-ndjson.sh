@@ -87,6 +87,7 @@ bad_line "NaN" "" '{"key_id":"1","word":"w","drawing":[[[NaN],[3]]]}'
 bad_line "Infinity" "" '{"key_id":"1","word":"w","drawing":[[[Infinity],[3]]]}'
 bad_line "1e400" "coordinate" '{"key_id":"1","word":"w","drawing":[[[1e400],[3]]]}'
 bad_line "absurd coordinate" "coordinate" '{"key_id":"1","word":"w","drawing":[[[2e9],[3]]]}'
+bad_line "9-digit integer coordinate" "coordinate" '{"key_id":"1","word":"w","drawing":[[[1,123456789],[3,4]]]}'
 bad_line "string coordinate" "" '{"key_id":"1","word":"w","drawing":[[["1"],[3]]]}'
 bad_line "leading zero" "" '{"key_id":"1","word":"w","drawing":[[[01],[3]]]}'
 bad_line "single quotes" "" "{'key_id':'1','word':'w',$D}"
@@ -100,12 +101,19 @@ bad_line "nested 100 deep" "" "{\"key_id\":\"1\",\"word\":\"w\",\"x\":$(printf '
 # Numbers RFC 8259 does not allow, which json-c takes even in strict mode:
 # the scanner refuses them, in a list's first block and after 64 bytes.
 long=$(seq -s, 100 130)
+# In an x list and in a t list (checked a block at once), the error must
+# be the number's, not a later one such as differing lengths.
 for n in 00.5 5. -.5 1.e3 -01 01 1.5.5 '1,,2' '1,'; do
 	for pre in 1 "$long"; do
-		printf '%s\n{"key_id":"1","word":"w","drawing":[[[%s,%s],[3,4]]]}\n' \
-			"$good" "$pre" "$n" > "$TMP/lax.ndjson"
-		t_bad "scanner refuses $n after ${#pre} bytes" \
-			"^ndjson2stroke: $TMP/lax.ndjson:line 2:" ndjson2stroke "$TMP/lax.ndjson"
+		for list in x t; do
+			d='[[%s,%s],[3,4]]'
+			[ $list = t ] && d='[[1,2],[3,4],[%s,%s]]'
+			printf "%s\\n{\"key_id\":\"1\",\"word\":\"w\",\"drawing\":[$d]}\\n" \
+				"$good" "$pre" "$n" > "$TMP/lax.ndjson"
+			t_bad "scanner refuses $n after ${#pre} bytes in $list" \
+				"^ndjson2stroke: $TMP/lax.ndjson:line 2:.*(bad number|expected a number|expected ',' or ']' in a list)" \
+				ndjson2stroke "$TMP/lax.ndjson"
+		done
 	done
 done
 
