@@ -31,7 +31,8 @@ void drawing_free(struct drawing *d)
 
 void drawing_clear(struct drawing *d)
 {
-	d->key_id[0] = d->word[0] = d->country[0] = '\0';
+	d->key_id[0] = d->word[0] = '\0';
+	memset(d->country, 0, sizeof d->country); /* "" is all zero bytes */
 	d->recognized = RECOGNIZED_UNKNOWN;
 	d->n = 0;
 }
@@ -108,6 +109,38 @@ static const char *point_check(const struct stroke_point *p)
 	if (p->pen > 1)
 		return "pen is not 0 or 1";
 	return NULL;
+}
+
+/* encode_points: n points as stroke(5) bytes into b, with no branch per
+ * point; -1 when one of them fails point_check (the caller finds it).
+ * The test is on the bits: |dx| (the low 31 bits of dx) is at most
+ * STROKE_MAX_ABS, and not NaN, exactly when adding 0x7fffffff less the
+ * bits of STROKE_MAX_ABS leaves bit 31 clear; dy the same in the high
+ * word (neither sum carries into the other). */
+static int encode_points(unsigned char *b, const struct stroke_point *p,
+			 size_t n)
+{
+	const float max = STROKE_MAX_ABS;
+	uint32_t lim;
+	uint64_t add, over = 0, v;
+	unsigned pens = 0;
+	size_t k;
+
+	memcpy(&lim, &max, 4);
+	add = (0x7fffffffull - lim) * 0x100000001ull;
+	for (k = 0; k < n; k++, b += POINT_SIZE) {
+		uint32_t dx, dy;
+
+		memcpy(&dx, &p[k].dx, 4);
+		memcpy(&dy, &p[k].dy, 4);
+		v = (uint64_t)dy << 32 | dx;
+		over |= (v & 0x7fffffff7fffffffull) + add;
+		pens |= p[k].pen;
+		put_u32(b, dx);
+		put_u32(b + 4, dy);
+		b[8] = p[k].pen;
+	}
+	return over & 0x8000000080000000ull || pens > 1 ? -1 : 0;
 }
 
 /* meta_check: drawing_check without the points. */
@@ -353,14 +386,12 @@ void stroke_write(FILE *f, const struct drawing *d)
 	fwrite(b, 1, 7, f);
 	for (i = 0; i < d->n; i += chunk) {
 		chunk = d->n - i < 256 ? d->n - i : 256;
-		for (k = 0; k < chunk; k++) {
-			if ((why = point_check(&d->p[i + k])))
-				die("refusing to write drawing '%s': %s",
-				    d->key_id, why);
-			put_f32(b + k * POINT_SIZE, d->p[i + k].dx);
-			put_f32(b + k * POINT_SIZE + 4, d->p[i + k].dy);
-			b[k * POINT_SIZE + 8] = d->p[i + k].pen;
-		}
+		if (encode_points(b, d->p + i, chunk) < 0)
+			for (k = 0; k < chunk; k++)
+				if ((why = point_check(&d->p[i + k])))
+					die("refusing to write drawing '%s': "
+					    "%s",
+					    d->key_id, why);
 		fwrite(b, 1, chunk * POINT_SIZE, f);
 	}
 	frame_count(f, 1 + 2 + strlen(d->key_id) + strlen(d->word) + 7 +

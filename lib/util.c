@@ -16,7 +16,9 @@
 const char *progname = "sketchrnn";
 void (*out_fail_hook)(void);
 void (*out_end_hook)(void);
-static char out_buf[1 << 20];
+/* stdout's buffer: big enough for few writes, small enough to stay in
+ * the L2 cache while a filter fills it (1 MiB cost ndjson2stroke 2%). */
+static char out_buf[1 << 17];
 
 void util_init(const char *argv0)
 {

@@ -113,7 +113,7 @@ static void item(char *out, int valid)
 	    "01",   "0.5e",  ".5",   "-",   "+5",  "1.2.3", "",	    "1e",
 	    "0x10", "\"5\"", "[5]",  "nan", "1 2", "--1",   "0.-1", "1,",
 	    "5]",   "{}",    "true", "1e+", "\t",  "1e5.5", "0.5.", "05"};
-	static const char *const space[] = {"", "", "", "", " ", "\t", "\r\n"};
+	static const char *const space[] = {"", "", "", "", " ", "\t", "\r"};
 	uint64_t r = rnd();
 	char num[80];
 	int i, n;
@@ -197,15 +197,36 @@ static int same_points(const struct drawing *a, const struct drawing *b)
 	return 1;
 }
 
+/* in_place: scan line (len bytes) as map_scan does in a mapped file: the
+ * line then its newline and more lines, with no bound at the newline.
+ * Returns 0 when that takes the line (ending at its newline), else -1. */
+static int in_place(struct scan *s, const char *line, long len,
+		    struct drawing *d)
+{
+	static char buf[40000 + 200];
+	long n = len;
+
+	memcpy(buf, line, (size_t)len);
+	buf[n++] = '\n';
+	for (int j = 0; j < 80; j++)
+		buf[n++] = "0123456789,]. \n{}[\"\t"[rnd() % 19];
+	memset(buf + n, 0, SLACK);
+	if (scan_line(s, buf, n, d) || s->p != buf + len)
+		return -1;
+	return 0;
+}
+
 /* lists: random drawings of one to three raw or simplified strokes, each
  * list 0 to 80 items; the bytes after the line's end are junk of the
  * kind a scanner could misread (digits, separators).  The scanner and
- * json-c must both reject a line or both give the same points. */
+ * json-c must both reject a line or both give the same points; and so
+ * must the scanner when it takes the line in place, with the next line
+ * after its newline (in_place). */
 static int lists(void)
 {
 	static char line[40000];
 	struct scan s;
-	struct drawing a, b;
+	struct drawing a, b, c;
 	json_tokener *tok = json_tokener_new_ex(MAX_DEPTH);
 	char where[64];
 	const char *wa, *wb;
@@ -216,6 +237,7 @@ static int lists(void)
 	memset(&s, 0, sizeof s);
 	drawing_init(&a);
 	drawing_init(&b);
+	drawing_init(&c);
 	for (int t = 0; t < 20000 && bad < 10; t++) {
 		int strokes = 1 + (int)(rnd() % 3),
 		    arity = 2 + (int)(rnd() % 2);
@@ -244,11 +266,18 @@ static int lists(void)
 			*p++ = "0123456789,]. "[rnd() % 14];
 		drawing_clear(&a);
 		drawing_clear(&b);
+		drawing_clear(&c);
 		wa = scan_line(&s, line, len, &a);
 		wb = convert_line(tok, line, len, &b, where);
 		if (!wa != !wb || (!wa && !same_points(&a, &b))) {
 			printf("# scanner: %s, json-c: %s, on %.*s\n",
 			       wa ? wa : "ok", wb ? wb : "ok", (int)len, line);
+			bad++;
+		}
+		if (!wa != !in_place(&s, line, len, &c) ||
+		    (!wa && !same_points(&a, &c))) {
+			printf("# scanner: %s, in place: the other, on %.*s\n",
+			       wa ? wa : "ok", (int)len, line);
 			bad++;
 		}
 		if (wa)
@@ -262,6 +291,7 @@ static int lists(void)
 	json_tokener_free(tok);
 	drawing_free(&a);
 	drawing_free(&b);
+	drawing_free(&c);
 	free(s.v[0]);
 	free(s.v[1]);
 	free(s.v[2]);

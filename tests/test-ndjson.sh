@@ -52,12 +52,24 @@ done | grep -v '^$' > "$all"
 t_eq "scanner and json-c give identical streams ($(lines "$all") drawings)" \
 	"$(ndjson2stroke -J "$all" | cksum)" "$(ndjson2stroke "$all" | cksum)"
 
-# Bounded memory: 40 copies of the raw files (about 30 MB) in a few MB.
+t_eq "a file (mapped) and a pipe (buffered) give the same stream" \
+	"$(cat "$all" | ndjson2stroke | cksum)" "$(ndjson2stroke "$all" | cksum)"
+t_eq "lines ending in CR LF read the same" \
+	"$(sed 's/$/\r/' "$M" | ndjson2stroke | cksum)" "$(ndjson2stroke "$M" | cksum)"
+sed 's/$/\r/' "$M" > "$TMP/crlf.ndjson"
+t_eq "CR LF from a file too" \
+	"$(ndjson2stroke "$TMP/crlf.ndjson" | cksum)" "$(ndjson2stroke "$M" | cksum)"
+
+# Bounded memory: 40 copies of the raw files (about 30 MB) in a few MB,
+# from a pipe and from a file (whose pages behind are given back).
 case "${SKETCHRNN_BUILD:-build}" in
 *-san) ;;  # sanitizers keep their own large shadow memory
 *)
-	rss=$(for i in $(seq 40); do cat "$Q"/raw/*.ndjson; echo; done |
-		sed 's/}{/}\n{/g' | /usr/bin/time -f %M ndjson2stroke 2>&1 >/dev/null)
+	for i in $(seq 40); do cat "$Q"/raw/*.ndjson; echo; done |
+		sed 's/}{/}\n{/g' > "$TMP/big.ndjson"
+	rss=$(/usr/bin/time -f %M ndjson2stroke 2>&1 >/dev/null < "$TMP/big.ndjson")
+	t_true "a 30 MB file of raw ndjson needs under 16 MB (${rss} KB)" "$rss" -lt 16384
+	rss=$(cat "$TMP/big.ndjson" | /usr/bin/time -f %M ndjson2stroke 2>&1 >/dev/null)
 	t_true "streaming 30 MB of raw ndjson needs under 16 MB (${rss} KB)" "$rss" -lt 16384
 	;;
 esac
@@ -67,7 +79,12 @@ good=$(head -1 "$M")
 bad_line() { # description regex line
 	printf '%s\n%s\n' "$good" "$3" > "$TMP/bad.ndjson"
 	t_bad "scanner: $1" "^ndjson2stroke: $TMP/bad.ndjson:line 2:.*$2" ndjson2stroke "$TMP/bad.ndjson"
+	# A file is scanned where it lies (mapped), a pipe through a buffer:
+	# the same message either way.
+	sed "s|$TMP/bad.ndjson|<stdin>|" "$TMP/t.err" > "$TMP/e.file"
 	t_bad "json-c: $1" "^ndjson2stroke: $TMP/bad.ndjson:line 2:" ndjson2stroke -J "$TMP/bad.ndjson"
+	cat "$TMP/bad.ndjson" | ndjson2stroke 2> "$TMP/e.pipe" > /dev/null
+	t_cmp "pipe: $1" "$TMP/e.file" "$TMP/e.pipe"
 }
 D='"drawing":[[[1,2],[3,4]]]'
 bad_line "truncated JSON" "" "$(printf '%s' "$good" | head -c 300)"
@@ -131,6 +148,43 @@ t_eq "-k skips bad lines and keeps the rest" 1003 \
 	"$(ndjson2stroke -k "$TMP/mixed" 2>/dev/null | stroke2txt -s | grep -c '^drawing')"
 ndjson2stroke -k "$TMP/mixed" 2>&1 >/dev/null | grep -q "skipped 2 malformed lines"
 t_true "-k reports the count" $? -eq 0
+
+# A drawing with no country after one with a country has none.
+printf '%s\n%s\n' "$good" "{\"key_id\":\"1\",\"word\":\"w\",$D}" > "$TMP/nocountry.ndjson"
+t_eq "no countrycode after a drawing with one" "country=-" \
+	"$(ndjson2stroke "$TMP/nocountry.ndjson" | stroke2txt -s | sed -n 3p | grep -o 'country=[^ ]*')"
+
+# The end of a mapped file: a last line without a newline that ends on a
+# page boundary, whole, or cut short in a long run of digits.
+head1='{"key_id":"1","word":"w","drawing":[[[1,2],[3,4]]],"pad":"'
+xs() { head -c "$1" /dev/zero | tr '\0' "$2"; }
+{ echo "$good"; printf '%s' "$head1"; } > "$TMP/page.ndjson"
+{ xs $((8192 - $(wc -c < "$TMP/page.ndjson") - 2)) x; printf '"}'; } >> "$TMP/page.ndjson"
+t_eq "a last line that ends on a page boundary ($(wc -c < "$TMP/page.ndjson") bytes)" 2 \
+	"$(ndjson2stroke "$TMP/page.ndjson" | stroke2txt -s | grep -c '^drawing')"
+{ echo "$good"; printf '{"key_id":"1","word":"w","drawing":[[[1,2'; } > "$TMP/cut.ndjson"
+xs $((8192 - $(wc -c < "$TMP/cut.ndjson"))) 7 >> "$TMP/cut.ndjson"
+t_bad "a last line cut short on a page boundary" "cut.ndjson:line 2:" ndjson2stroke "$TMP/cut.ndjson"
+
+# A line over 64 MiB is an error, or skipped under -k, from a file or a pipe.
+{ echo "$good"; printf '%s' "$head1"; xs $((64 << 20)) x; echo '"}'; echo "$good"; } > "$TMP/long.ndjson"
+t_bad "a line over 64 MiB" "long.ndjson:line 2: line longer than 64 MiB" ndjson2stroke "$TMP/long.ndjson"
+t_eq "-k skips a line over 64 MiB" 2 "$(ndjson2stroke -k "$TMP/long.ndjson" 2>/dev/null | stroke2txt -s | grep -c '^drawing')"
+t_eq "-k skips it from a pipe too" 2 "$(cat "$TMP/long.ndjson" | ndjson2stroke -k 2>/dev/null | stroke2txt -s | grep -c '^drawing')"
+rm -f "$TMP/long.ndjson"
+
+# A file cut short while it is read (mapped): a clear error, not a crash.
+# The reader waits, so ndjson2stroke is stopped on a full pipe when the
+# file is emptied under it.
+for i in $(seq 20); do cat "$Q"/raw/*.ndjson; echo; done | sed 's/}{/}\n{/g' > "$TMP/shrink.ndjson"
+{ ndjson2stroke "$TMP/shrink.ndjson" 2> "$TMP/shrink.err"; echo $? > "$TMP/shrink.st"; } |
+	{ while [ ! -e "$TMP/go" ]; do sleep 0.1; done; cat > /dev/null; } &
+sleep 0.5
+: > "$TMP/shrink.ndjson"
+touch "$TMP/go"
+wait
+t_eq "a file emptied while it is read: exit 1" 1 "$(cat "$TMP/shrink.st")"
+t_true "and a message naming it" "$(grep -c "shrink.ndjson: file changed while being read" "$TMP/shrink.err")" -eq 1
 
 t_bad "bad -n value" "-n: bad value" ndjson2stroke -n 0 "$M"
 t_bad "unknown option" "usage" ndjson2stroke -z "$M"
