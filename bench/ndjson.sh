@@ -1,9 +1,12 @@
-#!/bin/sh
+#!/bin/bash
 # bench/ndjson.sh BUILD: throughput of ndjson2stroke (its scanner and its
 # json-c path) and rdp-simplify on raw Quick, Draw! ndjson, against Python
 # json.loads-per-line readers of the same file timed in the same run.
-# Every program runs on one core (taskset -c 0), best of 10.
+# Every program runs on one core (taskset -c 0), best of 10, timed with
+# bash's clock ($EPOCHREALTIME), so that no process but the one measured
+# starts between the two readings.
 set -eu
+export LC_ALL=C
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=$top/${1:-build}/bin
 tmp=$(mktemp -d)
@@ -24,15 +27,18 @@ done
 bytes=$(wc -c < "$tmp/in.ndjson")
 lines=$(wc -l < "$tmp/in.ndjson")
 
-best() { # best of 10 wall-clock seconds of "$@" (stdout discarded)
-	b=
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		s=$(date +%s.%N)
-		"$@" > /dev/null 2>&1
-		e=$(date +%s.%N)
-		b=$(echo "$s $e ${b:-1e9}" | awk '{ t = $2 - $1; print (t < $3 ? t : $3) }')
-	done
-	echo "$b"
+# time NAME CMD...: one run of CMD (stdout discarded), wall-clock seconds,
+# kept in best[NAME] when the fastest so far.  The programs are timed in
+# turn, round after round, so that a slow spell of this machine falls on
+# all of them alike.
+declare -A best
+time1() {
+	local name=$1 s e
+	shift
+	s=$EPOCHREALTIME
+	"$@" > /dev/null 2>&1
+	e=$EPOCHREALTIME
+	best[$name]=$(echo "$s $e ${best[$name]:-1e9}" | awk '{ t = $2 - $1; print (t < $3 ? t : $3) }')
 }
 row() { # name seconds baseline-seconds
 	printf '%-36s ' "$1"
@@ -46,21 +52,30 @@ echo "input: $lines raw drawings, $(echo "$bytes" | awk '{ printf "%.1f", $1 / 1
 "$bin/ndjson2stroke" -J "$tmp/in.ndjson" > "$tmp/b"
 cmp -s "$tmp/a" "$tmp/b" || { echo "scanner and json-c disagree" >&2; exit 1; }
 
-p_parse=$(best $one $py "$top/bench/ndjson_baseline.py" parse "$tmp/in.ndjson")
-p_conv=$(best $one $py "$top/bench/ndjson_baseline.py" convert "$tmp/in.ndjson")
-scan=$(best $one "$bin/ndjson2stroke" "$tmp/in.ndjson")
-jsonc=$(best $one "$bin/ndjson2stroke" -J "$tmp/in.ndjson")
-echo "ratios are against Python json.loads per line (parse only):"
-row "python json.loads (parse only)" "$p_parse" "$p_parse"
-row "python json.loads + stroke-3 out" "$p_conv" "$p_parse"
-row "ndjson2stroke -J (json-c)" "$jsonc" "$p_parse"
-row "ndjson2stroke (scanner)" "$scan" "$p_parse"
-echo "ndjson2stroke vs the converting Python reader: $(echo "$p_conv $scan" | awk '{ printf "%.1fx", $1 / $2 }')"
+# A file from a pipe: cat on another core, the scanner reading its buffer.
+piped() { cat "$tmp/in.ndjson" | $one "$bin/ndjson2stroke"; }
+for round in 1 2 3 4 5 6 7 8 9 10; do
+	time1 p_parse $one $py "$top/bench/ndjson_baseline.py" parse "$tmp/in.ndjson"
+	time1 p_conv $one $py "$top/bench/ndjson_baseline.py" convert "$tmp/in.ndjson"
+	time1 scan $one "$bin/ndjson2stroke" "$tmp/in.ndjson"
+	time1 piped piped
+	time1 jsonc $one "$bin/ndjson2stroke" -J "$tmp/in.ndjson"
+	if [ -x "$bin/rdp-simplify" ]; then
+		time1 rdp $one "$bin/rdp-simplify" "$tmp/a"
+		time1 rdpg $one "$bin/rdp-simplify" -g "$tmp/a"
+	fi
+done
+p=${best[p_parse]}
+echo "ratios are against Python json.loads per line (parse only), best of 10:"
+row "python json.loads (parse only)" "$p" "$p"
+row "python json.loads + stroke-3 out" "${best[p_conv]}" "$p"
+row "ndjson2stroke -J (json-c)" "${best[jsonc]}" "$p"
+row "ndjson2stroke (scanner, a file)" "${best[scan]}" "$p"
+row "ndjson2stroke (scanner, a pipe)" "${best[piped]}" "$p"
+echo "ndjson2stroke vs the converting Python reader: $(echo "${best[p_conv]} ${best[scan]}" | awk '{ printf "%.1fx", $1 / $2 }')"
 
 if [ -x "$bin/rdp-simplify" ]; then
 	echo "rdp-simplify on the same drawings (stroke input; MB/s of the ndjson they came from):"
-	rdp=$(best $one "$bin/rdp-simplify" "$tmp/a")
-	rdpg=$(best $one "$bin/rdp-simplify" -g "$tmp/a")
-	row "rdp-simplify (eps 2)" "$rdp" "$p_parse"
-	row "rdp-simplify -g (Google recipe)" "$rdpg" "$p_parse"
+	row "rdp-simplify (eps 2)" "${best[rdp]}" "$p"
+	row "rdp-simplify -g (Google recipe)" "${best[rdpg]}" "$p"
 fi

@@ -4,7 +4,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 echo "== ndjson2stroke and rdp-simplify (bench/ndjson.sh)"
-sh "$top/bench/ndjson.sh" "$build"
+bash "$top/bench/ndjson.sh" "$build"
 echo "== decode against @magenta/sketch (bench/decode.sh)"
 sh "$top/bench/decode.sh" "$build"
 if [ -x "$top/$build/bench/step" ]; then
