@@ -867,9 +867,64 @@ static ALWAYS_INLINE uint64_t plain_block(uint64_t sep, uint64_t close,
 	return upto;
 }
 
+#ifdef __SSE2__
+/* short_values: for each byte j of the 64 at q, v[j] = the value of the
+ * digits that end at j, four at most (the run of digits ending there, cut
+ * to its last four); bytes that are not digits get junk.  16 bytes at a
+ * time, from the bytes at q, q - 1, q - 2 and q - 3 (q - 3 is readable:
+ * a list never starts a line): digit j - k counts when bytes j - 1 to
+ * j - k are all digits. */
+static ALWAYS_INLINE void short_values(const char *q, uint16_t *v)
+{
+	const __m128i zero = _mm_setzero_si128(), nine = _mm_set1_epi8(9),
+		      ascii = _mm_set1_epi8('0'), hundred = _mm_set1_epi16(100);
+
+	for (int h = 0; h < 64; h += 16) {
+		__m128i d0 = _mm_sub_epi8(
+			    _mm_loadu_si128((const __m128i *)(q + h)), ascii),
+			d1 = _mm_sub_epi8(
+			    _mm_loadu_si128((const __m128i *)(q + h - 1)),
+			    ascii),
+			d2 = _mm_sub_epi8(
+			    _mm_loadu_si128((const __m128i *)(q + h - 2)),
+			    ascii),
+			d3 = _mm_sub_epi8(
+			    _mm_loadu_si128((const __m128i *)(q + h - 3)),
+			    ascii);
+		__m128i m1 = _mm_cmpeq_epi8(_mm_min_epu8(d1, nine), d1),
+			m2 = _mm_and_si128(
+			    m1, _mm_cmpeq_epi8(_mm_min_epu8(d2, nine), d2)),
+			m3 = _mm_and_si128(
+			    m2, _mm_cmpeq_epi8(_mm_min_epu8(d3, nine), d3));
+		__m128i t1 = _mm_and_si128(d1, m1), t2 = _mm_and_si128(d2, m2),
+			t3 = _mm_and_si128(d3, m3);
+		/* bytes up to 9 times 8 stay within their byte */
+		__m128i lo = _mm_add_epi8(
+			    d0, _mm_add_epi8(_mm_slli_epi16(t1, 3),
+					     _mm_add_epi8(t1, t1))), /* d0 + 10 t1 */
+			hi = _mm_add_epi8(
+			    t2, _mm_add_epi8(_mm_slli_epi16(t3, 3),
+					     _mm_add_epi8(t3, t3))); /* t2 + 10 t3 */
+
+		_mm_storeu_si128(
+		    (__m128i *)(v + h),
+		    _mm_add_epi16(_mm_unpacklo_epi8(lo, zero),
+				  _mm_mullo_epi16(_mm_unpacklo_epi8(hi, zero),
+						  hundred)));
+		_mm_storeu_si128(
+		    (__m128i *)(v + h + 8),
+		    _mm_add_epi16(_mm_unpackhi_epi8(lo, zero),
+				  _mm_mullo_epi16(_mm_unpackhi_epi8(hi, zero),
+						  hundred)));
+	}
+}
+#endif
+
 /* int_block: when the block at q is a plain_block of integers of 1 to 8
  * digits, all of them go to out without a test per item: returns their
- * count, with *used the bytes taken and *closed set at the ']'.  Else 0. */
+ * count, with *used the bytes taken and *closed set at the ']'.  Else 0.
+ * Where none has more than four digits, their values come from
+ * short_values. */
 static ALWAYS_INLINE int int_block(const char *q, uint64_t sep, uint64_t close,
 				   uint64_t zero, uint64_t other, double *out,
 				   int *used, int *closed)
@@ -882,8 +937,20 @@ static ALWAYS_INLINE int int_block(const char *q, uint64_t sep, uint64_t close,
 	digit = ~other & upto;
 	run = digit & digit >> 1; /* 2 digits from here on */
 	run &= run >> 2;	  /* 4 */
-	run &= run >> 4;	  /* 8 */
-	run &= digit >> 8;	  /* 9 */
+#ifdef __SSE2__
+	if (!(run & digit >> 4)) { /* no run of 5 */
+		uint16_t v[64];
+
+		short_values(q, v);
+		for (sep &= upto; sep; sep &= sep - 1)
+			out[n++] = v[__builtin_ctzll(sep) - 1];
+		*used += 1;
+		*closed = close != 0;
+		return n;
+	}
+#endif
+	run &= run >> 4;  /* 8 */
+	run &= digit >> 8; /* 9 */
 	if (run)
 		return 0;
 	for (sep &= upto; sep; sep &= sep - 1) {
