@@ -442,11 +442,12 @@ static int scan_string(struct scan *s, char *dst, size_t cap, size_t *len)
 }
 
 /* recip: R[k] = floor(2^e[k] / 10^k), 2^127 <= R[k] < 2^128, for
- * 1 <= k <= 19, made once by long division (exact). */
-static unsigned __int128 recip_r[20];
+ * 1 <= k <= 19, in two words (recip_hi, recip_lo), made by long division
+ * (exact) when the program starts. */
+static uint64_t recip_hi[20], recip_lo[20];
 static int recip_e[20];
 
-static void recip_init(void)
+__attribute__((constructor)) static void recip_init(void)
 {
 	uint64_t d = 1;
 
@@ -464,13 +465,14 @@ static void recip_init(void)
 				q |= 1;
 			}
 		}
-		recip_r[k] = q;
+		recip_hi[k] = (uint64_t)(q >> 64);
+		recip_lo[k] = (uint64_t)q;
 		recip_e[k] = e;
 	}
 }
 
 /* decimal_mul: m / 10^k (1 <= k <= 19, m > 0) correctly rounded to double
- * by one 64 x 128-bit product with recip_r[k] (the Eisel-Lemire way); -1
+ * by one 64 x 128-bit product with R[k] (the Eisel-Lemire way); -1
  * when the product cannot decide the rounding (within 2^-64 of a tie) or
  * the result is not a normal double.  m is first shifted left until
  * its top bit is set, so the product's top 128 bits H (exact, from the
@@ -481,14 +483,14 @@ static void recip_init(void)
  * one below. */
 static inline int decimal_mul(uint64_t m, int k, double *out)
 {
-	unsigned __int128 R = recip_r[k], H;
 	int lz = __builtin_clzll(m), t, s, E;
 	uint64_t mn = m << lz, hi, lo, half, rest, mant, bits;
+	unsigned __int128 top = (unsigned __int128)mn * recip_hi[k],
+			  low = (unsigned __int128)mn * recip_lo[k];
 
-	H = (unsigned __int128)mn * (uint64_t)(R >> 64) +
-	    (((unsigned __int128)mn * (uint64_t)R) >> 64);
-	hi = (uint64_t)(H >> 64);
-	lo = (uint64_t)H;
+	/* H = top + the high word of low, in two 64-bit words */
+	lo = (uint64_t)top + (uint64_t)(low >> 64);
+	hi = (uint64_t)(top >> 64) + (lo < (uint64_t)top);
 	t = (int)(hi >> 63); /* H >= 2^127 */
 	s = 10 + t;	     /* bits of hi below the 53 kept */
 	half = 1ull << (s - 1);
@@ -554,8 +556,6 @@ static ALWAYS_INLINE int decimal(unsigned long long m, int k, double *out)
 		*out = (double)m;
 		return 0;
 	}
-	if (!recip_e[1])
-		recip_init();
 	if (k <= 19 && decimal_mul(m, k, out) == 0)
 		return 0;
 	if (m < 1ull << 53 && k <= 22) {
