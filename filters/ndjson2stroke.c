@@ -14,7 +14,9 @@
  * about 16 times faster: see bench/README.md) and json-c (-J), kept as an
  * independent check that tests compare against.
  */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include <errno.h>
+#include <fcntl.h>
 #include <float.h>
 #include <math.h>
 #include <signal.h>
@@ -148,6 +150,21 @@ static void map_open(struct input *in)
 	in->mpos = in->dropped = 0;
 	sigbus_name = in->name;
 	signal(SIGBUS, on_sigbus);
+}
+
+/* pipe_grow: a pipe gets a 1 MiB buffer where the system allows it, so
+ * that the program writing into it and this one take turns 16 times less
+ * often (a fifth faster from cat: bench/README.md). */
+static void pipe_grow(struct input *in)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat st;
+
+	if (fstat(fileno(in->f), &st) == 0 && S_ISFIFO(st.st_mode))
+		fcntl(fileno(in->f), F_SETPIPE_SZ, 1 << 20);
+#else
+	(void)in;
+#endif
 }
 
 static void map_close(struct input *in)
@@ -1848,6 +1865,8 @@ int main(int argc, char **argv)
 		in.line = in.pos = in.len = 0;
 		in.eof = 0;
 		map_open(&in);
+		if (!in.map)
+			pipe_grow(&in);
 		status = convert(&in, &ps, &o, &n) < 0;
 		map_close(&in);
 		xfclose(in.f);
