@@ -1236,16 +1236,20 @@ static __attribute__((noinline)) V3 long scan_times_v3(struct scan *s)
 }
 #endif
 
+#ifdef WIDE
+static int v3; /* the CPU runs x86-64-v3 code (AVX2, BMI2) */
+
+__attribute__((constructor)) static void v3_init(void)
+{
+	v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+}
+#endif
+
 /* scan_list: list k of a stroke: x (0), y (1) or t (2); through the _v3
  * loops where the CPU has AVX2 and BMI2 (about 10% faster). */
 static long scan_list(struct scan *s, int k)
 {
 #ifdef WIDE
-	static int v3 = -1;
-
-	if (v3 < 0)
-		v3 = __builtin_cpu_supports("avx2") &&
-		     __builtin_cpu_supports("bmi2");
 	if (v3)
 		return k == 2 ? scan_times_v3(s) : scan_values_v3(s, k);
 #endif
@@ -1319,6 +1323,72 @@ static int offsets(const double *x, const double *y, long n, double *px,
 	return 0;
 }
 
+#ifdef WIDE
+/* offsets_v3: offsets with AVX, four points at a time, checking them on
+ * the way. */
+static V3 int offsets_v3(const double *x, const double *y, long n, double *px,
+			 double *py, struct stroke_point *o)
+{
+	const __m256d sign = _mm256_set1_pd(-0.0),
+		      max = _mm256_set1_pd(MAX_COORD);
+	__m256d all = _mm256_castsi256_pd(_mm256_set1_epi32(-1));
+	long i = 1;
+	int bad = !(fabs(x[0]) <= MAX_COORD) | !(fabs(y[0]) <= MAX_COORD);
+
+	o[0].dx = (float)(x[0] - *px) + 0.0f; /* -0 becomes 0 */
+	o[0].dy = (float)(y[0] - *py) + 0.0f;
+	o[0].pen = 0;
+	for (; i + 4 <= n; i += 4) {
+		__m256d X = _mm256_loadu_pd(x + i), Y = _mm256_loadu_pd(y + i);
+		__m128 dx = _mm256_cvtpd_ps(
+			   _mm256_sub_pd(X, _mm256_loadu_pd(x + i - 1))),
+		       dy = _mm256_cvtpd_ps(
+			   _mm256_sub_pd(Y, _mm256_loadu_pd(y + i - 1)));
+		__m128 a = _mm_add_ps(_mm_unpacklo_ps(dx, dy),
+				      _mm_setzero_ps()),
+		       b = _mm_add_ps(_mm_unpackhi_ps(dx, dy),
+				      _mm_setzero_ps());
+
+		all = _mm256_and_pd(/* NaN compares false */
+				    all,
+				    _mm256_and_pd(
+					_mm256_cmp_pd(_mm256_andnot_pd(sign, X),
+						      max, _CMP_LE_OQ),
+					_mm256_cmp_pd(_mm256_andnot_pd(sign, Y),
+						      max, _CMP_LE_OQ)));
+		_mm_storel_pi((__m64 *)&o[i], a);
+		_mm_storeh_pi((__m64 *)&o[i + 1], a);
+		_mm_storel_pi((__m64 *)&o[i + 2], b);
+		_mm_storeh_pi((__m64 *)&o[i + 3], b);
+		o[i].pen = o[i + 1].pen = o[i + 2].pen = o[i + 3].pen = 0;
+	}
+	bad |= _mm256_movemask_pd(all) != 15;
+	for (; i < n; i++) {
+		bad |= !(fabs(x[i]) <= MAX_COORD) | !(fabs(y[i]) <= MAX_COORD);
+		o[i].dx = (float)(x[i] - x[i - 1]) + 0.0f;
+		o[i].dy = (float)(y[i] - y[i - 1]) + 0.0f;
+		o[i].pen = 0;
+	}
+	if (bad)
+		return -1;
+	o[n - 1].pen = 1;
+	*px = x[n - 1];
+	*py = y[n - 1];
+	return 0;
+}
+#endif
+
+/* stroke_offsets: offsets, through offsets_v3 where the CPU has it. */
+static int stroke_offsets(const double *x, const double *y, long n, double *px,
+			  double *py, struct stroke_point *o)
+{
+#ifdef WIDE
+	if (v3)
+		return offsets_v3(x, y, n, px, py, o);
+#endif
+	return offsets(x, y, n, px, py, o);
+}
+
 /* scan_stroke: [[x...],[y...]] or [[x...],[y...],[t...]] appended to d. */
 static int scan_stroke(struct scan *s, struct drawing *d, int *arity,
 		       double *px, double *py)
@@ -1349,7 +1419,7 @@ static int scan_stroke(struct scan *s, struct drawing *d, int *arity,
 		return scan_fail(s, "empty stroke");
 	if (drawing_reserve(d, d->n + (size_t)n[0]) < 0)
 		return scan_fail(s, "too many points (limit 100000)");
-	if (offsets(s->v[0], s->v[1], n[0], px, py, d->p + d->n) < 0)
+	if (stroke_offsets(s->v[0], s->v[1], n[0], px, py, d->p + d->n) < 0)
 		return scan_fail(s, "coordinate is not a number within 1e6");
 	d->n += (size_t)n[0];
 	return 0;

@@ -115,6 +115,19 @@ bad_line "country of three letters" "countrycode" "{\"key_id\":\"1\",\"word\":\"
 bad_line "key_id over 255 bytes" "longer than 255" "{\"key_id\":\"$(printf '%0300d' 1)\",\"word\":\"w\",$D}"
 bad_line "nested 100 deep" "" "{\"key_id\":\"1\",\"word\":\"w\",\"x\":$(printf '%0100d' 0 | tr 0 '[')$(printf '%0100d' 0 | tr 0 ']'),$D}"
 
+# An absurd coordinate is found wherever it is: first, in a run of four
+# points checked together, or after the last such run; in x or in y.
+for at in 0 4 7; do
+	for list in x y; do
+		xs=1,2,3,4,5,6,7,8; ys=$xs
+		v=$(echo "$xs" | awk -F, -v at=$at '{ $(at + 1) = "2e9"; print }' OFS=,)
+		[ $list = x ] && xs=$v || ys=$v
+		printf '{"key_id":"1","word":"w","drawing":[[[%s],[%s]]]}\n' "$xs" "$ys" > "$TMP/far.ndjson"
+		t_bad "a coordinate of 2e9 at point $at of $list" "coordinate is not a number within 1e6" \
+			ndjson2stroke "$TMP/far.ndjson"
+	done
+done
+
 # Numbers RFC 8259 does not allow, which json-c takes even in strict mode:
 # the scanner refuses them, in a list's first block and after 64 bytes.
 long=$(seq -s, 100 130)
