@@ -7,7 +7,7 @@
  * offsets; the first point's offset is from (0,0), so absolute positions
  * survive.  Timing is checked and dropped.  Memory is bounded by one line
  * (at most MAX_LINE bytes) and, for a file, which is mapped and read in
- * place, DROP_EVERY bytes of it.  It does not simplify, scale or
+ * place, about twice DROP_EVERY bytes of it.  It does not simplify, scale or
  * normalise: see rdp-simplify(1) and normalize(1).
  *
  * Two parsers give the same result: a hand-written scanner (the default,
@@ -49,7 +49,7 @@
 #define V3 __attribute__((target("arch=x86-64-v3")))
 #endif
 #define SLACK 72 /* readable bytes kept past the data (64 for block_masks) */
-#define DROP_EVERY (1L << 20) /* bytes of a mapped file kept behind */
+#define DROP_EVERY (2L << 20) /* a mapped file is let go in such steps */
 
 struct options {
 	const char *word;    /* -w: keep only this word */
@@ -111,7 +111,7 @@ static void fill(struct input *in)
  * (next), which saves about a tenth of the time (bench/README.md).  A
  * line is copied out (map_line) only for json-c or when the scanner
  * refuses it, so that every message is the one read_line's copy gives.
- * Pages behind are given back every DROP_EVERY bytes, so memory stays
+ * Pages behind are given back as it goes (map_done), so memory stays
  * bounded.  Anything else (a pipe, a file too large for the address
  * space) is read through the buffer.
  */
@@ -175,16 +175,19 @@ static void map_close(struct input *in)
 }
 
 /* map_done: the line up to *end (its newline, or the file's end) is
- * taken; pages more than DROP_EVERY behind are given back. */
+ * taken; the pages behind are given back up to a multiple of DROP_EVERY.
+ * Up to a multiple, for a page fault maps the file's pages around the
+ * one it needs (64 KiB of them, at most 2 MiB, aligned), so it would map
+ * again the pages just given back that share its aligned window. */
 static void map_done(struct input *in, const char *end)
 {
 	size_t upto;
 
 	in->mpos = (size_t)(end - in->map) + (end < in->map + in->size);
 	in->line++;
-	if (in->mpos - in->dropped < (size_t)DROP_EVERY)
+	upto = in->mpos & ~((size_t)DROP_EVERY - 1);
+	if (upto <= in->dropped)
 		return;
-	upto = in->mpos & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
 	madvise((void *)(in->map + in->dropped), upto - in->dropped,
 		MADV_DONTNEED);
 	in->dropped = upto;

@@ -71,6 +71,13 @@ case "${SKETCHRNN_BUILD:-build}" in
 	t_true "a 30 MB file of raw ndjson needs under 16 MB (${rss} KB)" "$rss" -lt 16384
 	rss=$(cat "$TMP/big.ndjson" | /usr/bin/time -f %M ndjson2stroke 2>&1 >/dev/null)
 	t_true "streaming 30 MB of raw ndjson needs under 16 MB (${rss} KB)" "$rss" -lt 16384
+	# Ten times the file, not more memory: no page of the file stays
+	# mapped behind (a page fault maps its neighbours too, behind as well).
+	for i in 1 2 3 4 5 6 7 8 9 10; do cat "$TMP/big.ndjson"; done > "$TMP/bigger.ndjson"
+	rss1=$(/usr/bin/time -f %M ndjson2stroke "$TMP/big.ndjson" 2>&1 >/dev/null)
+	rss10=$(/usr/bin/time -f %M ndjson2stroke "$TMP/bigger.ndjson" 2>&1 >/dev/null)
+	t_true "300 MB of file need no more than 30 MB ($rss10 KB, $rss1 KB)" "$rss10" -lt $((rss1 + 512))
+	rm -f "$TMP/bigger.ndjson"
 	;;
 esac
 
