@@ -115,12 +115,13 @@ static void fill(struct input *in)
  * bounded.  Anything else (a pipe, a file too large for the address
  * space) is read through the buffer.
  */
-static const char *sigbus_name; /* the file mapped, for on_sigbus */
+static const struct input *mapped; /* the file mapped, for on_sigbus */
 
 static void on_sigbus(int sig)
 {
 	(void)sig; /* the file shrank under the mapping */
-	die("%s: file changed while being read", sigbus_name);
+	die("%s:line %lu: file changed while being read", mapped->name,
+	    mapped->line + 1);
 }
 
 static void map_open(struct input *in)
@@ -148,7 +149,7 @@ static void map_open(struct input *in)
 	madvise(base, in->size, MADV_SEQUENTIAL);
 	in->map = base;
 	in->mpos = in->dropped = 0;
-	sigbus_name = in->name;
+	mapped = in;
 	signal(SIGBUS, on_sigbus);
 }
 

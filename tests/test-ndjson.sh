@@ -204,7 +204,7 @@ sleep 0.5
 touch "$TMP/go"
 wait
 t_eq "a file emptied while it is read: exit 1" 1 "$(cat "$TMP/shrink.st")"
-t_true "and a message naming it" "$(grep -c "shrink.ndjson: file changed while being read" "$TMP/shrink.err")" -eq 1
+t_true "and a message naming it" "$(grep -c "shrink.ndjson:line [0-9]*: file changed while being read" "$TMP/shrink.err")" -eq 1
 
 t_bad "bad -n value" "-n: bad value" ndjson2stroke -n 0 "$M"
 t_bad "unknown option" "usage" ndjson2stroke -z "$M"
