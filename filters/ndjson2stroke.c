@@ -586,6 +586,28 @@ static ALWAYS_INLINE int decimal(unsigned long long m, int k, double *out)
 	return decimal_long(m, k, out);
 }
 
+/* pow10_int: 10^k as an integer, 0 <= k <= 19. */
+static const uint64_t pow10_int[] = {1ull,
+				     10ull,
+				     100ull,
+				     1000ull,
+				     10000ull,
+				     100000ull,
+				     1000000ull,
+				     10000000ull,
+				     100000000ull,
+				     1000000000ull,
+				     10000000000ull,
+				     100000000000ull,
+				     1000000000000ull,
+				     10000000000000ull,
+				     100000000000000ull,
+				     1000000000000000ull,
+				     10000000000000000ull,
+				     100000000000000000ull,
+				     1000000000000000000ull,
+				     10000000000000000000ull};
+
 /* eight_bin: the value of 8 decimal digits held one per byte (0 to 9),
  * the first in the lowest byte (pairs, then quads, then the whole, each
  * by one multiply). */
@@ -610,8 +632,6 @@ static inline uint64_t eight(uint64_t v)
  * wraps past 19 digits, which the caller checks.  Returns the count. */
 static inline int digits(const char **pp, unsigned long long *m)
 {
-	static const uint64_t pow10[] = {
-	    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 	const char *p = *pp;
 	uint64_t x, nd, hi;
 	int n, total = 0;
@@ -631,7 +651,7 @@ static inline int digits(const char **pp, unsigned long long *m)
 		if (n < 8)
 			x = x << (8 * (8 - n)) |
 			    0x3030303030303030ull >> (8 * n);
-		*m = *m * pow10[n] + eight(x);
+		*m = *m * pow10_int[n] + eight(x);
 		total += n;
 		p += n;
 	} while (n == 8);
@@ -752,6 +772,7 @@ static int skip_value(struct scan *s, int depth)
 typedef void masks_fn(const char *p, uint64_t *sep, uint64_t *close,
 		      uint64_t *zero, uint64_t *other);
 typedef void shorts_fn(const char *q, uint16_t *v);
+typedef uint64_t frac_fn(const char *end, int n);
 
 /* block_masks: for the 64 bytes at p (the buffer has SLACK readable
  * bytes past every line), bit i of *sep is set when p[i] is ',' or ']',
@@ -835,6 +856,41 @@ static inline uint64_t digits_at(const char *p, int len)
 	return eight_bin((x - 0x3030303030303030ull) << (8 * (8 - len)));
 }
 
+/* frac_digits: the value of the n (1 to 16) digits that end at end. */
+static ALWAYS_INLINE uint64_t frac_digits(const char *end, int n)
+{
+	uint64_t f = digits_at(end - n, n < 8 ? n : 8);
+
+	if (n > 8)
+		f = f * pow10_int[n - 8] + digits_at(end - 8, n - 8);
+	return f;
+}
+
+#ifdef WIDE
+/* frac_digits_v3: frac_digits from one 16-byte load (the 16 bytes before
+ * end are readable: a list never starts a line): pairs, quads, then two
+ * halves of 8 digits by multiply-adds. */
+static ALWAYS_INLINE V3 uint64_t frac_digits_v3(const char *end, int n)
+{
+	static const signed char keep[32] = {
+	    0,	0,  0,	0,  0,	0,  0,	0,  0,	0,  0,	0,  0,	0,  0,	0,
+	    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+	__m128i v = _mm_and_si128(
+	    _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(end - 16)),
+			 _mm_set1_epi8('0')),
+	    _mm_loadu_si128((const __m128i *)(keep + n)));
+
+	v = _mm_maddubs_epi16(v, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10,
+					       1, 10, 1, 10, 1, 10, 1));
+	v = _mm_madd_epi16(v, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+	v = _mm_packus_epi32(v, v);
+	v = _mm_madd_epi16(
+	    v, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+	return (uint64_t)(uint32_t)_mm_cvtsi128_si32(v) * 100000000u +
+	       (uint32_t)_mm_extract_epi32(v, 1);
+}
+#endif
+
 /* block_item: one list item that starts at bit 'start' of a block whose
  * masks are sep and other (with the bits below start cleared) and ends
  * at the next separator, bit e: digits, or digits '.' digits, with at
@@ -844,27 +900,10 @@ static inline uint64_t digits_at(const char *p, int len)
  * decides those). */
 static ALWAYS_INLINE int block_item(const char *q, int start, int e,
 				    uint64_t sep, uint64_t other, double *out,
-				    int keep)
+				    int keep, frac_fn *frac)
 {
-	static const uint64_t pow10[] = {1,
-					 10,
-					 100,
-					 1000,
-					 10000,
-					 100000,
-					 1000000,
-					 10000000,
-					 100000000,
-					 1000000000,
-					 10000000000ull,
-					 100000000000ull,
-					 1000000000000ull,
-					 10000000000000ull,
-					 100000000000000ull,
-					 1000000000000000ull,
-					 10000000000000000ull};
 	int len = e - start, d, il, fl;
-	uint64_t m, f;
+	uint64_t m;
 
 	if ((q[start] == '0' && len > 1 && q[start + 1] != '.') || len == 0)
 		return -1;
@@ -885,11 +924,8 @@ static ALWAYS_INLINE int block_item(const char *q, int start, int e,
 		return -1;
 	if (!keep)
 		return 0;
-	m = digits_at(q + start, il);
-	f = digits_at(q + d + 1, fl < 8 ? fl : 8);
-	if (fl > 8)
-		f = f * pow10[fl - 8] + digits_at(q + d + 9, fl - 8);
-	if (decimal(m * pow10[fl] + f, fl, out) < 0)
+	m = digits_at(q + start, il) * pow10_int[fl] + frac(q + e, fl);
+	if (decimal(m, fl, out) < 0)
 		*out = strtod(q + start, NULL);
 	return 0;
 }
@@ -1101,7 +1137,7 @@ static ALWAYS_INLINE int int_block(const char *q, uint64_t sep, uint64_t close,
  * Returns the count. */
 static ALWAYS_INLINE long block_run(const char **pp, double *v, size_t room,
 				    int times, int *closed, masks_fn *masks,
-				    shorts_fn *shorts)
+				    shorts_fn *shorts, frac_fn *frac)
 {
 	const char *q = *pp;
 	double *out = v, *last = v + room - 32; /* a block holds <= 32 */
@@ -1124,8 +1160,8 @@ static ALWAYS_INLINE long block_run(const char **pp, double *v, size_t room,
 		}
 		while (sep) {
 			e = __builtin_ctzll(sep);
-			if (block_item(q, start, e, sep, other, out, !times) <
-			    0)
+			if (block_item(q, start, e, sep, other, out, !times,
+				       frac) < 0)
 				goto done;
 			out++;
 			start = e + 1;
@@ -1181,7 +1217,8 @@ static ALWAYS_INLINE int time_run(const char **pp, int *closed, masks_fn *masks)
  * Inlined into scan_values and scan_times (times set), so that each is
  * compiled for its own kind of list, and with its own kernels. */
 static ALWAYS_INLINE long list(struct scan *s, int k, int times,
-			       masks_fn *masks, shorts_fn *shorts)
+			       masks_fn *masks, shorts_fn *shorts,
+			       frac_fn *frac)
 {
 	size_t n = 0;
 	long run;
@@ -1198,7 +1235,7 @@ static ALWAYS_INLINE long list(struct scan *s, int k, int times,
 		run = times ? time_run(&s->p, &closed, masks) : 0;
 		if (run == 0)
 			run = block_run(&s->p, s->v[k] + n, s->vcap[k] - n,
-					times, &closed, masks, shorts);
+					times, &closed, masks, shorts, frac);
 		n += (size_t)run;
 		if (closed)
 			return (long)n;
@@ -1220,23 +1257,23 @@ static ALWAYS_INLINE long list(struct scan *s, int k, int times,
 
 static __attribute__((noinline)) long scan_values(struct scan *s, int k)
 {
-	return list(s, k, 0, block_masks, short_values);
+	return list(s, k, 0, block_masks, short_values, frac_digits);
 }
 
 static __attribute__((noinline)) long scan_times(struct scan *s)
 {
-	return list(s, 2, 1, block_masks, short_values);
+	return list(s, 2, 1, block_masks, short_values, frac_digits);
 }
 
 #ifdef WIDE
 static __attribute__((noinline)) V3 long scan_values_v3(struct scan *s, int k)
 {
-	return list(s, k, 0, block_masks_v3, short_values_v3);
+	return list(s, k, 0, block_masks_v3, short_values_v3, frac_digits_v3);
 }
 
 static __attribute__((noinline)) V3 long scan_times_v3(struct scan *s)
 {
-	return list(s, 2, 1, block_masks_v3, short_values_v3);
+	return list(s, 2, 1, block_masks_v3, short_values_v3, frac_digits_v3);
 }
 #endif
 
