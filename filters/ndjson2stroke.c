@@ -862,7 +862,7 @@ static ALWAYS_INLINE uint64_t frac_digits(const char *end, int n)
 	uint64_t f = digits_at(end - n, n < 8 ? n : 8);
 
 	if (n > 8)
-		f = f * pow10_int[n - 8] + digits_at(end - 8, n - 8);
+		f = f * pow10_int[n - 8] + digits_at(end - n + 8, n - 8);
 	return f;
 }
 
