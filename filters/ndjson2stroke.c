@@ -1282,6 +1282,7 @@ static int v3; /* the CPU runs x86-64-v3 code (AVX2, BMI2) */
 
 __attribute__((constructor)) static void v3_init(void)
 {
+	__builtin_cpu_init(); /* other constructors may run before its own */
 	v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
 }
 #endif
