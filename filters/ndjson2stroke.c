@@ -69,7 +69,7 @@ struct input {
 	int eof;
 	const char *map; /* the file mapped (map_open), or NULL */
 	size_t size;	 /* its size: bytes [mpos, size) are unread */
-	size_t mpos, dropped, mapped;
+	size_t mpos, dropped, map_len;
 };
 
 static void usage(void)
@@ -124,26 +124,24 @@ static void on_sigbus(int sig)
 	    mapped->line + 1);
 }
 
-static void map_open(struct input *in)
+/* map_open: map the regular file of st, when it can be. */
+static void map_open(struct input *in, const struct stat *st)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	struct stat st;
 	void *base;
 
-	in->map = NULL;
-	if (fstat(fileno(in->f), &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size <= 0 || (unsigned long long)st.st_size > SIZE_MAX / 2)
+	if (st->st_size <= 0 || (unsigned long long)st->st_size > SIZE_MAX / 2)
 		return;
-	in->size = (size_t)st.st_size;
-	in->mapped = (in->size + SLACK + (size_t)page) & ~((size_t)page - 1);
+	in->size = (size_t)st->st_size;
+	in->map_len = (in->size + SLACK + (size_t)page) & ~((size_t)page - 1);
 	/* zero pages for the whole length, then the file over them */
-	base = mmap(NULL, in->mapped, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+	base = mmap(NULL, in->map_len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
 		    -1, 0);
 	if (base == MAP_FAILED)
 		return;
 	if (mmap(base, in->size, PROT_READ, MAP_PRIVATE | MAP_FIXED,
 		 fileno(in->f), 0) == MAP_FAILED) {
-		munmap(base, in->mapped);
+		munmap(base, in->map_len);
 		return;
 	}
 	madvise(base, in->size, MADV_SEQUENTIAL);
@@ -153,25 +151,30 @@ static void map_open(struct input *in)
 	signal(SIGBUS, on_sigbus);
 }
 
-/* pipe_grow: a pipe gets a 1 MiB buffer where the system allows it, so
- * that the program writing into it and this one take turns 16 times less
- * often (a fifth faster from cat: bench/README.md). */
-static void pipe_grow(struct input *in)
+/* input_open: how in->f is read: a regular file mapped (map_open); a
+ * pipe given a 1 MiB buffer where the system allows it, so that the
+ * program writing into it and this one take turns 16 times less often (a
+ * fifth faster from cat: bench/README.md); anything else, or a file that
+ * cannot be mapped, through the buffer. */
+static void input_open(struct input *in)
 {
-#ifdef F_SETPIPE_SZ
 	struct stat st;
 
-	if (fstat(fileno(in->f), &st) == 0 && S_ISFIFO(st.st_mode))
+	in->map = NULL;
+	if (fstat(fileno(in->f), &st) < 0)
+		return;
+	if (S_ISREG(st.st_mode))
+		map_open(in, &st);
+#ifdef F_SETPIPE_SZ
+	else if (S_ISFIFO(st.st_mode))
 		fcntl(fileno(in->f), F_SETPIPE_SZ, 1 << 20);
-#else
-	(void)in;
 #endif
 }
 
 static void map_close(struct input *in)
 {
 	if (in->map)
-		munmap((void *)in->map, in->mapped);
+		munmap((void *)in->map, in->map_len);
 	in->map = NULL;
 }
 
@@ -263,12 +266,13 @@ static long read_line(struct input *in, char **line)
  * The hand-written scanner.  It accepts exactly RFC 8259 JSON (one object
  * per line), keeps the fields a drawing needs and skips the rest; it
  * builds no tree, so a line costs one pass over its bytes.  The lists of
- * numbers, nearly all of a line, go 64 bytes at a time: two bit masks
- * (separators, and bytes that are not digits) give where every item ends
- * and whether it is plain digits or digits '.' digits, and the times of
- * raw strokes, which are only checked, are checked a block at once.
- * Blocks of x or y that are all short integers convert without a test per
- * item.  Anything else goes through the general number grammar.  bench/ndjson
+ * numbers, nearly all of a line, go 64 bytes at a time: bit masks
+ * (block_masks: separators, ']', '0', bytes that are not digits) give
+ * where every item ends and whether it is plain digits or digits '.'
+ * digits, and the times of raw strokes, which are only checked, are
+ * checked a block at once.  Blocks of x or y that are all short integers
+ * convert without a test per item (int_block, short_values).  Anything
+ * else goes through the general number grammar.  bench/ndjson
  * compares it with json-c (-J) and with Python's json module;
  * ndjson_number_test checks it against strtod and json-c.
  */
@@ -1275,9 +1279,7 @@ static __attribute__((noinline)) V3 long scan_times_v3(struct scan *s)
 {
 	return list(s, 2, 1, block_masks_v3, short_values_v3, frac_digits_v3);
 }
-#endif
 
-#ifdef WIDE
 static int v3; /* the CPU runs x86-64-v3 code (AVX2, BMI2) */
 
 __attribute__((constructor)) static void v3_init(void)
@@ -1976,9 +1978,7 @@ int main(int argc, char **argv)
 		in.f = i < argc ? xfopen(argv[i], "r") : stdin;
 		in.line = in.pos = in.len = 0;
 		in.eof = 0;
-		map_open(&in);
-		if (!in.map)
-			pipe_grow(&in);
+		input_open(&in);
 		status = convert(&in, &ps, &o, &n) < 0;
 		map_close(&in);
 		xfclose(in.f);
