@@ -25,7 +25,7 @@ CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 # the sanitised build tests ndjson2stroke's plain list loops, the other
-# build (on an AVX2 machine) their x86-64-v3 clones
+# build (on an AVX2 machine) their x86-64-v3 copies with AVX2 kernels
 CPPFLAGS += -DNDJSON_NO_CLONES
 endif
 
