@@ -23,6 +23,8 @@ struct options {
 	const char *model;  /* -m: model file */
 	const char *prefix; /* -p: drawings to complete */
 	long strokes;	    /* -k: keep this many strokes of each prefix */
+	double grow;	    /* -x: prefixes times this */
+	int fit;	    /* -X: prefixes to the model's data scale */
 	long count;	    /* -n: drawings without latents (0: read latents) */
 	long batch;	    /* -b: drawings decoded together */
 	uint64_t seed;	    /* -s */
@@ -37,9 +39,9 @@ struct loaded {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: decode -m model [-GM] [-b batch] [-k strokes] "
+	fprintf(stderr, "usage: decode -m model [-GMX] [-b batch] [-k strokes] "
 			"[-l length] [-n count] [-p prefix] [-s seed] "
-			"[-t temperature] [file ...]\n");
+			"[-t temperature] [-x factor] [file ...]\n");
 	exit(1);
 }
 
@@ -100,14 +102,36 @@ static void first_strokes(struct drawing *d, long k)
 			d->n = i + 1;
 }
 
-/* to_model_units: a prefix drawing from its stream's units to the model's:
- * times the stream's factor (pixels), divided by the model's. */
-static void to_model_units(struct drawing *d, float from, float to)
+/* scale: every offset of d times from / to. */
+static void scale(struct drawing *d, double from, double to)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		d->p[i].dx = (float)((double)d->p[i].dx * from / to);
 		d->p[i].dy = (float)((double)d->p[i].dy * from / to);
 	}
+}
+
+/* to_model_units: the prefix d (whole drawing as read, in its stream's
+ * units) into pre, cut after o->strokes strokes, in the model's units:
+ * times the stream's factor (pixels) and -x's, divided by the model's; or
+ * with -X divided by the drawing's own standard deviation of offsets, as
+ * normalize(1) would scale it alone. */
+static void to_model_units(struct drawing *pre, struct drawing *d,
+			   const struct stroke_reader *pr, float model_scale,
+			   const struct options *o)
+{
+	double sd = o->fit ? stroke_offsets_std(d, 1) : 0;
+
+	if (o->fit && !(sd > 0))
+		die("%s:record %lu: -X cannot scale a drawing whose offsets "
+		    "are all equal",
+		    pr->name, pr->record);
+	drawing_copy(pre, d);
+	first_strokes(pre, o->strokes);
+	if (o->fit)
+		scale(pre, 1, sd);
+	else
+		scale(pre, pr->h.scale * o->grow, model_scale);
 }
 
 struct inputs {
@@ -165,9 +189,7 @@ static int gather(struct inputs *in, struct work *w, long b, struct loaded *l,
 		rc = stroke_read(&in->pr, &in->d);
 		if (rc <= 0)
 			return rc;
-		first_strokes(&in->d, o->strokes);
-		drawing_copy(&w->pre[b], &in->d);
-		to_model_units(&w->pre[b], in->pr.h.scale, l->m.scale);
+		to_model_units(&w->pre[b], &in->d, &in->pr, l->m.scale, o);
 		snprintf(w->key[b], sizeof w->key[b], "%s", in->d.key_id);
 		if (cond)
 			prior(w->z + (long)b * nz, nz, r);
@@ -264,16 +286,20 @@ int main(int argc, char **argv)
 	util_init(argv[0]);
 	memset(&o, 0, sizeof o);
 	o.batch = 100;
+	o.grow = 0;
 	o.seed = 1;
 	o.so.tau = 0.5;
 	o.so.convention = SAMPLE_PAPER;
-	while ((c = getopt(argc, argv, "GMb:k:l:m:n:p:s:t:")) != -1) {
+	while ((c = getopt(argc, argv, "GMXb:k:l:m:n:p:s:t:x:")) != -1) {
 		switch (c) {
 		case 'G':
 			o.so.greedy = 1;
 			break;
 		case 'M':
 			o.so.convention = SAMPLE_MAGENTA;
+			break;
+		case 'X':
+			o.fit = 1;
 			break;
 		case 'b':
 			o.batch = parse_long(c, optarg, 1, 10000);
@@ -299,6 +325,9 @@ int main(int argc, char **argv)
 		case 't':
 			o.so.tau = parse_double(c, optarg, 1e-6, 100);
 			break;
+		case 'x':
+			o.grow = parse_double(c, optarg, 1e-3, 1e3);
+			break;
 		default:
 			usage();
 		}
@@ -307,6 +336,11 @@ int main(int argc, char **argv)
 		usage();
 	if (o.count && o.prefix)
 		die("-n and -p exclude each other");
+	if (o.fit && o.grow)
+		die("-x and -X exclude each other");
+	if ((o.fit || o.grow) && !o.prefix)
+		die("-x and -X scale a prefix: they need -p");
+	o.grow = o.grow ? o.grow : 1;
 	if (load(&l, o.model) < 0)
 		return 1;
 	if (!l.m.net.cfg.conditional && !o.count && !o.prefix)

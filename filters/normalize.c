@@ -69,31 +69,6 @@ static void apply(struct drawing *d, double factor)
 	}
 }
 
-/* factor_of: population standard deviation of every dx and dy pooled
- * (numpy's np.std with ddof=0), in two passes for accuracy. */
-static double factor_of(const struct pool *pl)
-{
-	double sum = 0, ss = 0, mean;
-	size_t i, k, n = 0;
-
-	for (i = 0; i < pl->n; i++)
-		for (k = 0; k < pl->d[i].n; k++) {
-			sum += pl->d[i].p[k].dx + (double)pl->d[i].p[k].dy;
-			n += 2;
-		}
-	if (n == 0)
-		die("no drawings to compute a scale factor from");
-	mean = sum / (double)n;
-	for (i = 0; i < pl->n; i++)
-		for (k = 0; k < pl->d[i].n; k++) {
-			ss += (pl->d[i].p[k].dx - mean) *
-			      (pl->d[i].p[k].dx - mean);
-			ss += (pl->d[i].p[k].dy - mean) *
-			      (pl->d[i].p[k].dy - mean);
-		}
-	return sqrt(ss / (double)n);
-}
-
 static struct stroke_header out_header(double factor)
 {
 	struct stroke_header h = {STROKE_VERSION, STROKE_FLAG_NORMALIZED,
@@ -170,7 +145,9 @@ static int run_pooled(char **files, int nfiles, const struct options *o)
 
 	rc = read_all(files, nfiles, o, &pl, 0);
 	if (rc == 0) {
-		factor = (float)factor_of(&pl);
+		if (stroke_offsets_count(pl.d, pl.n) == 0)
+			die("no drawings to compute a scale factor from");
+		factor = (float)stroke_offsets_std(pl.d, pl.n);
 		h = out_header(factor);
 		if (o->print_only) {
 			printf("%.9g\n", factor);

@@ -174,9 +174,18 @@ static void set_row(real *x, double dx, double dy, int pen)
 	x[4] = pen == PEN_END;
 }
 
+/* keep_row: row b of n-wide rows from src into dst. */
+static void keep_row(real *dst, const real *src, int b, int n)
+{
+	memcpy(dst + (long)b * n, src + (long)b * n, (size_t)n * sizeof(real));
+}
+
 /* feed: run the longest prefix through the decoder, each drawing over its
- * own points (a drawing whose prefix is done keeps its state). */
-static void feed(struct run *u, const struct drawing *prefix, real *h, real *c)
+ * own points.  A drawing whose prefix is done keeps its state h, c and
+ * the head output y of its last given row (in y), while the others go
+ * on. */
+static void feed(struct run *u, const struct drawing *prefix, real *h, real *c,
+		 real *y)
 {
 	long BH = (long)u->B * u->H;
 	size_t t, most = 0;
@@ -193,18 +202,20 @@ static void feed(struct run *u, const struct drawing *prefix, real *h, real *c)
 					prefix[b].p[t].dy,
 					prefix[b].p[t].pen ? PEN_UP : PEN_DOWN);
 		step(u);
-		for (b = 0; b < u->B; b++)
+		for (b = 0; b < u->B; b++) {
+			if (t + 1 == prefix[b].n)
+				keep_row(y, u->y, b, u->W);
 			if (t >= prefix[b].n) { /* finished: keep its state */
-				memcpy(u->a.h + (long)b * u->H,
-				       h + (long)b * u->H, u->H * sizeof(real));
-				memcpy(u->a.c + (long)b * u->H,
-				       c + (long)b * u->H, u->H * sizeof(real));
+				keep_row(u->a.h, h, b, u->H);
+				keep_row(u->a.c, c, b, u->H);
 			}
+		}
 	}
 }
 
 /* first_step: the start token, then the prefixes; afterwards u->y holds,
- * for every drawing, the head output after its last given row. */
+ * for every drawing, the head output after its last given row (the start
+ * token's for an empty prefix). */
 static void first_step(struct run *u, const struct drawing *prefix)
 {
 	real *h, *c, *y;
@@ -220,12 +231,8 @@ static void first_step(struct run *u, const struct drawing *prefix)
 	c = reals(BH);
 	y = reals((long)u->B * u->W);
 	memcpy(y, u->y, (size_t)u->B * u->W * sizeof(real));
-	feed(u, prefix, h, c);
-	/* a drawing with an empty prefix keeps the start token's output */
-	for (b = 0; b < u->B; b++)
-		if (prefix[b].n == 0)
-			memcpy(u->y + (long)b * u->W, y + (long)b * u->W,
-			       u->W * sizeof(real));
+	feed(u, prefix, h, c, y);
+	memcpy(u->y, y, (size_t)u->B * u->W * sizeof(real));
 	free(h);
 	free(c);
 	free(y);

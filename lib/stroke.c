@@ -143,6 +143,34 @@ static int encode_points(unsigned char *b, const struct stroke_point *p,
 	return over & 0x8000000080000000ull || pens > 1 ? -1 : 0;
 }
 
+size_t stroke_offsets_count(const struct drawing *d, size_t n)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < n; i++)
+		count += 2 * d[i].n;
+	return count;
+}
+
+double stroke_offsets_std(const struct drawing *d, size_t n)
+{
+	double sum = 0, ss = 0, mean;
+	size_t i, k, count = stroke_offsets_count(d, n);
+
+	if (count == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < d[i].n; k++)
+			sum += d[i].p[k].dx + (double)d[i].p[k].dy;
+	mean = sum / (double)count;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < d[i].n; k++) {
+			ss += (d[i].p[k].dx - mean) * (d[i].p[k].dx - mean);
+			ss += (d[i].p[k].dy - mean) * (d[i].p[k].dy - mean);
+		}
+	return sqrt(ss / (double)count);
+}
+
 /* meta_check: drawing_check without the points. */
 static const char *meta_check(const struct drawing *d)
 {

@@ -74,6 +74,12 @@ int drawing_reserve(struct drawing *d, size_t n);
 int drawing_push(struct drawing *d, float dx, float dy, int pen);
 /* drawing_copy: deep copy src into an initialised dst. */
 void drawing_copy(struct drawing *dst, const struct drawing *src);
+/* stroke_offsets_std: the population standard deviation of every dx and
+ * dy of the n drawings d pooled (numpy's np.std with ddof=0, the
+ * reference's scale factor), in two passes for accuracy; 0 when they have
+ * no points.  stroke_offsets_count: how many values that is (2 a point). */
+double stroke_offsets_std(const struct drawing *d, size_t n);
+size_t stroke_offsets_count(const struct drawing *d, size_t n);
 /* drawing_check: NULL if every field is within stroke(5) limits, else a
  * static message saying what is wrong. */
 const char *drawing_check(const struct drawing *d);
