@@ -1,6 +1,15 @@
 #!/bin/sh
-# doc/figures.sh: the README's pictures of trained models, remade from the
-# output directories of pipelines/train.sh:
+# doc/figures.sh: the README's pictures, remade.
+#
+#   doc/figures.sh [-m model] [run...]
+#
+# Always: the paper's experiments with the VAE model (default: the shipped
+# data/models/aaron_sheep-small.skm; reconstruction, interpolation,
+# analogy, completion) on fixed aaron_sheep test drawings, and samples and
+# completions of real Quick, Draw! sheep by Magenta's pretrained
+# data/models/sheep.gen.json.  For each run directory of pipelines/train.sh
+# given, its loss curves and a grid of samples of its best model; the
+# README's runs were
 #
 #   pipelines/train.sh -t 3000 data/sketchrnn/aaron_sheep.npz small
 #   pipelines/train.sh -t 1500 data/quickdraw/monkey-1000.simplified.ndjson small
@@ -9,17 +18,20 @@
 #   doc/figures.sh out/train/aaron_sheep-small out/train/monkey-1000-small \
 #       out/train/monkey-1000-lr001
 #
-# Writes into doc/: the loss curves and a grid of samples of each run, and
-# the paper's experiments with the sheep model (reconstruction,
-# interpolation, analogy, completion), each as PNG through rsvg-convert.
-# The drawings used are fixed test-set drawings (by position), so the
-# pictures are the same on every run of this script.
+# Writes PNG files into doc/ through rsvg-convert.  The drawings used are
+# fixed (by position), so the pictures are the same on every run.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$top/build/bin:$top/pipelines:$PATH
 export PATH
-[ $# -ge 2 ] || { echo "usage: figures.sh sheep-run run..." >&2; exit 1; }
-sheep=$1
+m=$top/data/models/aaron_sheep-small.skm
+while getopts m: opt; do
+	case $opt in
+	m) m=$OPTARG ;;
+	*) echo "usage: figures.sh [-m model] [run...]" >&2; exit 1 ;;
+	esac
+done
+shift $((OPTIND - 1))
 doc=$top/doc
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -36,7 +48,6 @@ for run in "$@"; do
 	png "$tmp/samples.svg" 800 "$doc/train-$name-samples.png"
 done
 
-m=$sheep/best.skm
 npz2stroke -s test "$top/data/sketchrnn/aaron_sheep.npz" > "$tmp/test.strk"
 picks() { # index... : those test drawings, in that order
 	for i in "$@"; do pick -s "$i" -n 1 "$tmp/test.strk"; done
@@ -58,4 +69,14 @@ png "$tmp/ana.svg" 700 "$doc/analogy-sheep.png"
 picks 1 2 7 8 14 23 > "$tmp/six.strk"
 complete.sh -m "$m" -k 1 -n 6 -r 3 "$tmp/six.strk" > "$tmp/end.svg"
 png "$tmp/end.svg" 600 "$doc/complete-sheep-vae.png"
+
+# Magenta's pretrained sheep: samples, and different endings of the first
+# stroke of six real sheep (0-255 units, so -x 3: see decode(1))
+g=$top/data/models/sheep.gen.json
+decode -m "$g" -n 12 -t 0.3 | stroke2svg -c 6 > "$tmp/gen.svg"
+png "$tmp/gen.svg" 600 "$doc/decode-sheep.png"
+ndjson2stroke -n 6 "$top/data/quickdraw/simplified/sheep.simplified.ndjson" \
+	> "$tmp/real.strk"
+complete.sh -m "$g" -k 1 -n 6 -r 2 -x 3 -t 0.3 "$tmp/real.strk" > "$tmp/gend.svg"
+png "$tmp/gend.svg" 600 "$doc/complete-sheep.png"
 echo "figures.sh: pictures in $doc" >&2

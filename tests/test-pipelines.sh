@@ -32,6 +32,17 @@ sh "$PIPE/complete.sh" -m "$DATA/models/sheep.gen.json" -n 4 -r 2 test.strk > co
 t_eq "complete (Magenta's sheep): 4 beginnings + 2 rows of endings" "12 512.00x384.00" \
 	"$(cells comp.svg) $(size comp.svg)"
 t_ok "complete: renders" renders comp.svg
+pick -n 4 test.strk > four.strk
+decode -m "$DATA/models/sheep.gen.json" -p four.strk -k 1 -x 3 -l 0 > b.strk
+decode -m "$DATA/models/sheep.gen.json" -p four.strk -k 1 -x 3 -t 0.4 -s 1 > e1.strk
+stroke2svg -C -c 4 b.strk e1.strk > want.svg
+sh "$PIPE/complete.sh" -m "$DATA/models/sheep.gen.json" -n 4 -r 1 -x 3 test.strk > comp3.svg
+t_cmp "complete -x 3: decode -x 3 for the beginnings and the endings" want.svg comp3.svg
+decode -m "$DATA/models/sheep.gen.json" -p four.strk -k 1 -X -l 0 > b.strk
+decode -m "$DATA/models/sheep.gen.json" -p four.strk -k 1 -X -t 0.4 -s 1 > e1.strk
+stroke2svg -C -c 4 b.strk e1.strk > want.svg
+sh "$PIPE/complete.sh" -m "$DATA/models/sheep.gen.json" -n 4 -r 1 -X test.strk > comp3.svg
+t_cmp "complete -X: decode -X for both" want.svg comp3.svg
 sh "$PIPE/complete.sh" -m vae/model.skm -n 3 -r 1 test.strk > comp2.svg
 t_eq "complete with a VAE (z from the prior)" 6 "$(cells comp2.svg)"
 
