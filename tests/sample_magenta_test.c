@@ -9,8 +9,8 @@
  * agree within 1e-3 model units (the float32 feedback of the two
  * implementations can differ by an ulp, which some models amplify).
  *
- * Models are read from ../shared/reference/models (run from the top of
- * the source tree); a missing model is reported and counts as a failure.
+ * Models are read from data/models (run from the top of the source
+ * tree); a missing model is reported and counts as a failure.
  */
 #include <math.h>
 #include <stdio.h>
@@ -134,8 +134,7 @@ static void run_model(const char *name)
 		check(0, what);
 		return;
 	}
-	snprintf(path, sizeof path, "../shared/reference/models/%s.gen.json",
-		 name);
+	snprintf(path, sizeof path, "data/models/%s.gen.json", name);
 	if (sketchjs_load(&js, path) < 0 ||
 	    sketchjs_to_net(&js, &net, path) < 0) {
 		snprintf(what, sizeof what, "%s: load %s", name, path);

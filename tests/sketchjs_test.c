@@ -15,8 +15,8 @@
  *
  * The output head (logits -> pen, pi, mu, sigma, rho) is computed here:
  * mdn.h has no function for it yet.  Run from the repository root; the
- * models are read from ../shared/reference/models (a model whose file is
- * missing is skipped with a note).
+ * models are read from data/models (a model whose file is missing is a
+ * failure).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +36,7 @@
 #include "sketchrnn.h"
 #include "util.h"
 
-#define MODELS "../shared/reference/models"
+#define MODELS "data/models"
 #define FIXTURES "tests/magenta/fixtures"
 #define TOL 1e-4
 
@@ -315,8 +315,8 @@ static void run_model(const char *name)
 
 	snprintf(path, sizeof(path), MODELS "/%s.gen.json", name);
 	snprintf(fix, sizeof(fix), FIXTURES "/%s.steps.bin", name);
-	if (access(path, F_OK) != 0) {
-		printf("# skip %s: %s: %s\n", name, path, strerror(errno));
+	if (access(path, R_OK) != 0) {
+		check(0, "%s: %s: %s", name, path, strerror(errno));
 		return;
 	}
 	if (steps_read(&s, fix) < 0) {
@@ -836,8 +836,7 @@ static void bad_files(void)
 
 	/* the real thing, broken */
 	if (access(sheep, R_OK) != 0) {
-		printf("# skip broken copies of %s: %s\n", sheep,
-		       strerror(errno));
+		check(0, "%s: %s", sheep, strerror(errno));
 		return;
 	}
 	b = slurp(sheep, &len);

@@ -24,7 +24,7 @@ import sys
 import numpy as np
 
 FIX = "tests/magenta/fixtures"
-MODELS = "../shared/reference/models"
+MODELS = "data/models"
 
 
 def read_sample(path):
