@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 N=$TOP/tests/npz
-NPZDIR=$SHARED/sketchrnn-npz
+NPZDIR=$DATA/sketchrnn
 
 # patch FILE OFFSET OCTAL-BYTES: overwrite bytes in place.
 patch() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null; }
@@ -23,17 +23,13 @@ npyh() {
 
 # --- exactness against numpy ---
 sums=$N/cksums.txt
-if [ -d "$NPZDIR" ]; then
-	grep -v '^#' "$sums" | while read -r name split count sum bytes; do
-		npz2stroke -s "$split" "$NPZDIR/$name.npz" | stroke2txt > "$TMP/txt"
-		got=$(cksum < "$TMP/txt")
-		n=$(grep -c '^drawing' "$TMP/txt")
-		t_eq "$name $split: $count drawings" "$count" "$n"
-		t_eq "$name $split: every point equals numpy's" "$sum $bytes" "$got"
-	done
-else
-	echo "# $NPZDIR missing: published datasets skipped"
-fi
+grep -v '^#' "$sums" | while read -r name split count sum bytes; do
+	npz2stroke -s "$split" "$NPZDIR/$name.npz" | stroke2txt > "$TMP/txt"
+	got=$(cksum < "$TMP/txt")
+	n=$(grep -c '^drawing' "$TMP/txt")
+	t_eq "$name $split: $count drawings" "$count" "$n"
+	t_eq "$name $split: every point equals numpy's" "$sum $bytes" "$got"
+done
 set -- $(grep '^aaron_sheep train' "$sums")
 t_eq "bundled aaron_sheep.npz train equals numpy's" "$4 $5" \
 	"$(npz2stroke -s train "$DATA/sketchrnn/aaron_sheep.npz" | stroke2txt | cksum)"
