@@ -120,34 +120,34 @@ t_bad "a resampled drawing over the point limit" "record 1: more than 100000 poi
 rdp-simplify -g "$TMP/cat" 2> "$TMP/pipe.err" | head -c 100 > /dev/null
 t_true "| head -c 100 ends quietly" ! -s "$TMP/pipe.err"
 
-# Agreement with Google's simplified drawings, every pair.  Measured values
-# (bench/rdp-notes.md): over the 7788 shared pairs exact 0.9994, same point
-# count 0.9997, median and 99th percentile Hausdorff 0, max 2.60; over the
-# 190 bundled pairs every drawing is exact.  Thresholds sit just below.
+# Agreement with Google's simplified drawings, every bundled pair: the 8
+# categories of data/quickdraw and the 7 of data/quickdraw/extra, which
+# hold the 5 drawings (book, cup, dragon, drums, spreadsheet) that -g does
+# not reproduce among the 7788 pairs of the first 25 drawings of 341
+# categories (bench/rdp-notes.md: there exact 0.9994, same point count
+# 0.9997, max Hausdorff 2.60).  Measured over these 334 pairs: exact
+# 0.9850 (329), same point count in every stroke 0.9940 (332), median
+# Hausdorff 0, max 2.5997; the thresholds are those values.
 LIB=${SKETCHRNN_BUILD:-$TOP/build}/libsketch.a
 san=""
 nm "$LIB" 2> /dev/null | grep -q __asan_ && san="-fsanitize=address,undefined"
 cc -std=c11 -O2 $san -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$TOP/lib" \
 	-o "$TMP/rdp-compare" "$TOP/tests/rdp-compare.c" "$LIB" -lm
 t_true "tests/rdp-compare.c builds" -x "$TMP/rdp-compare"
-if [ -d "$SHARED/quickdraw/raw" ]; then
-	QD=$SHARED/quickdraw
-	want_n=7788 want_exact=0.999 want_same=0.999 want_hmax=3
-else
-	echo "# $SHARED missing: using the bundled pairs in $DATA/quickdraw"
-	QD=$DATA/quickdraw
-	want_n=190 want_exact=1 want_same=1 want_hmax=0
-fi
+want_n=334 want_exact=0.985 want_same=0.994 want_hmax=2.6
+known="5067056158343168 6134195527090176 6216329612754944 6472461400932352 6749869962166272"
 # Line i of raw/C and simplified/C are the same drawing, for i up to the
 # shorter file; raw files lack a final newline, which getline does not mind.
-awk -v raw="$QD/raw" -v ro="$TMP/pr.ndjson" -v so="$TMP/ps.ndjson" '
-	FNR == 1 { if (r != "") close(r); c = FILENAME; sub(/.*\//, "", c)
-		sub(/\.simplified\.ndjson$/, "", c); r = raw "/" c ".raw.ndjson" }
-	(getline line < r) > 0 { print line > ro; print > so }' \
-	"$QD"/simplified/*.simplified.ndjson
+for QD in "$DATA/quickdraw" "$DATA/quickdraw/extra"; do
+	awk -v raw="$QD/raw" -v ro="$TMP/pr.ndjson" -v so="$TMP/ps.ndjson" '
+		FNR == 1 { if (r != "") close(r); c = FILENAME; sub(/.*\//, "", c)
+			sub(/\.simplified\.ndjson$/, "", c); r = raw "/" c ".raw.ndjson" }
+		(getline line < r) > 0 { print line >> ro; print >> so }' \
+		"$QD"/simplified/*.simplified.ndjson
+done
 ndjson2stroke "$TMP/pr.ndjson" | rdp-simplify -g > "$TMP/ours"
 ndjson2stroke "$TMP/ps.ndjson" > "$TMP/google"
-"$TMP/rdp-compare" "$TMP/ours" "$TMP/google" > "$TMP/agree"
+"$TMP/rdp-compare" -v "$TMP/ours" "$TMP/google" > "$TMP/agree"
 sed 's/^/# /' "$TMP/agree"
 val() { awk -v k="$1" '$1 == k { print $2 }' "$TMP/agree"; }
 atleast() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && a + 0 >= b + 0) }'; }
@@ -159,7 +159,8 @@ t_true "-g reproduces >= $want_exact of drawings exactly ($(val exact))" $? -eq 
 atleast "$(val same_points_per_stroke)" $want_same
 t_true "-g gives the same point count in every stroke in >= $want_same ($(val same_points_per_stroke))" $? -eq 0
 t_eq "median Hausdorff distance is 0" 0.0000 "$(val hmedian)"
-t_eq "99th percentile Hausdorff distance is 0" 0.0000 "$(val hp99)"
+t_eq "the drawings not reproduced exactly are among the known five" "" \
+	"$(awk '$1 == "differs" { print $2 }' "$TMP/agree" | grep -Fvx "$(echo $known | tr ' ' '\n')")"
 atmost "$(val hmax)" $want_hmax
 t_true "largest Hausdorff distance <= $want_hmax ($(val hmax))" $? -eq 0
 

@@ -30,17 +30,17 @@ const { SketchRNN } = require('@magenta/sketch');
 const HERE = __dirname;
 const ROOT = path.resolve(HERE, '..', '..');
 const opts = {
-	models: path.resolve(ROOT, '..', 'shared', 'reference', 'models'),
+	models: path.join(ROOT, 'data', 'models'),
 	out: path.join(HERE, 'fixtures'),
 	steps: 24,       // teacher-forced steps, the start token included
 	seed: 1n,        // seed of the uniform draws of the sampled sketch
 	temperature: 0.25, // temperature of the sampled sketch
 };
-// Where the drawing of each category comes from: the repository's small
-// copy first, the shared data set for the categories it lacks.
+// Where the drawing of each category comes from: the bundled simplified
+// drawings, then the extra categories (lantern, mosquito) in data/.
 const DRAWING_DIRS = [
 	path.join(ROOT, 'data', 'quickdraw', 'simplified'),
-	path.resolve(ROOT, '..', 'shared', 'data', 'quickdraw', 'simplified'),
+	path.join(ROOT, 'data', 'quickdraw', 'extra', 'simplified'),
 ];
 const PIXEL_FACTOR = 2.0; // the library's default, kept
 
