@@ -1501,9 +1501,34 @@ static int has_control(const char *s)
 	return 0;
 }
 
-/* scan_text: a string field, or an integer (key_id is sometimes one);
- * null is "missing" when the field is required, else empty. */
-static int scan_text(struct scan *s, char *dst, int required)
+/* country_bad: c is neither "" nor two printable ASCII characters, the
+ * only country codes stroke(5) stores. */
+static int country_bad(const char *c)
+{
+	if (!c[0])
+		return 0;
+	return !(c[0] > 0x20 && c[0] < 0x7f && c[1] > 0x20 && c[1] < 0x7f &&
+		 !c[2]);
+}
+
+#define QUOTE(x) #x
+#define TEXT_LIMIT(x) "field longer than " QUOTE(x) " bytes"
+_Static_assert(sizeof((struct drawing *)0)->key_id == STROKE_MAX_TEXT + 1 &&
+		   sizeof((struct drawing *)0)->word == STROKE_MAX_TEXT + 1 &&
+		   sizeof((struct drawing *)0)->country == 3,
+	       "too_long names these sizes");
+
+/* too_long: the message for a text field over cap bytes (the size of its
+ * buffer in struct drawing, less the NUL). */
+static const char *too_long(size_t cap)
+{
+	return cap == 2 ? TEXT_LIMIT(2) : TEXT_LIMIT(STROKE_MAX_TEXT);
+}
+
+/* scan_text: a string field, or an integer (key_id is sometimes one),
+ * into dst, which holds cap bytes and a NUL; longer is an error.  null is
+ * "missing" when the field is required, else empty. */
+static int scan_text(struct scan *s, char *dst, size_t cap, int required)
 {
 	const char *p;
 	size_t len;
@@ -1524,20 +1549,17 @@ static int scan_text(struct scan *s, char *dst, int required)
 		if (memchr(p, '.', len) || memchr(p, 'e', len) ||
 		    memchr(p, 'E', len))
 			return scan_fail(s, "field is not a string");
-		if (len > STROKE_MAX_TEXT)
-			return scan_fail(s, "field longer than 255 bytes");
+		if (len > cap)
+			return scan_fail(s, too_long(cap));
 		memcpy(dst, p, len);
 		dst[len] = '\0';
 		return 0;
 	}
-	if (scan_string(s, dst, STROKE_MAX_TEXT, &len) < 0)
+	if (scan_string(s, dst, cap, &len) < 0)
 		return -1;
-	if (memchr(dst, '\0', len < STROKE_MAX_TEXT ? len : STROKE_MAX_TEXT) ||
-	    has_control(dst))
+	if (memchr(dst, '\0', len < cap ? len : cap) || has_control(dst))
 		return scan_fail(s, "control character in string");
-	return len > STROKE_MAX_TEXT
-		   ? scan_fail(s, "field longer than 255 bytes")
-		   : 0;
+	return len > cap ? scan_fail(s, too_long(cap)) : 0;
 }
 
 static int scan_bool(struct scan *s, int *out)
@@ -1576,14 +1598,14 @@ static int scan_field(struct scan *s, const char *key, size_t klen,
 	strcpy(s->where, keys[k]); /* all shorter than where */
 	switch (k) {
 	case 0:
-		return scan_text(s, d->key_id, 1);
+		return scan_text(s, d->key_id, sizeof d->key_id - 1, 1);
 	case 1:
-		return scan_text(s, d->word, 1);
+		return scan_text(s, d->word, sizeof d->word - 1, 1);
 	case 2:
-		if (scan_text(s, d->country, 0) < 0)
+		if (scan_text(s, d->country, sizeof d->country - 1, 0) < 0)
 			return -1;
-		return d->country[0] && strlen(d->country) != 2
-			   ? scan_fail(s, "not two characters")
+		return country_bad(d->country)
+			   ? scan_fail(s, "not two printable characters")
 			   : 0;
 	case 3:
 		return scan_bool(s, &d->recognized);
@@ -1644,7 +1666,7 @@ static const char *scan_line(struct scan *s, const char *line, long len,
 /* The json-c parser (-J). */
 
 static const char *get_text(json_object *o, const char *key, char *dst,
-			    int required)
+			    size_t cap, int required)
 {
 	json_object *v;
 	const char *s;
@@ -1654,15 +1676,20 @@ static const char *get_text(json_object *o, const char *key, char *dst,
 	if (!json_object_object_get_ex(o, key, &v) ||
 	    json_object_is_type(v, json_type_null))
 		return required ? "missing field" : NULL;
-	if (json_object_is_type(v, json_type_int))
-		s = json_object_get_string(v);
-	else if (json_object_is_type(v, json_type_string))
-		s = json_object_get_string(v);
-	else
+	if (!json_object_is_type(v, json_type_int) &&
+	    !json_object_is_type(v, json_type_string))
 		return "field is not a string";
+	s = json_object_get_string(v);
 	len = strlen(s);
-	if (len > STROKE_MAX_TEXT)
-		return "field longer than 255 bytes";
+	if (json_object_is_type(v, json_type_string) &&
+	    len != (size_t)json_object_get_string_len(v))
+		return "control character in string"; /* a \u0000 */
+	/* json-c keeps an integer past 64 bits as the nearest of these */
+	if (!strcmp(s, "18446744073709551615") ||
+	    !strcmp(s, "-9223372036854775808"))
+		return "integer out of range";
+	if (len > cap)
+		return too_long(cap);
 	if (has_control(s))
 		return "control character in string";
 	memcpy(dst, s, len + 1);
@@ -1674,14 +1701,16 @@ static const char *get_meta(json_object *o, struct drawing *d, char *where)
 	json_object *v;
 	const char *why;
 
-	if ((why = get_text(o, "key_id", d->key_id, 1)))
+	if ((why = get_text(o, "key_id", d->key_id, sizeof d->key_id - 1, 1)))
 		return strcpy(where, "key_id"), why;
-	if ((why = get_text(o, "word", d->word, 1)))
+	if ((why = get_text(o, "word", d->word, sizeof d->word - 1, 1)))
 		return strcpy(where, "word"), why;
-	if ((why = get_text(o, "countrycode", d->country, 0)))
+	if ((why = get_text(o, "countrycode", d->country, sizeof d->country - 1,
+			    0)))
 		return strcpy(where, "countrycode"), why;
-	if (d->country[0] && strlen(d->country) != 2)
-		return strcpy(where, "countrycode"), "not two characters";
+	if (country_bad(d->country))
+		return strcpy(where, "countrycode"),
+		       "not two printable characters";
 	d->recognized = RECOGNIZED_UNKNOWN;
 	if (json_object_object_get_ex(o, "recognized", &v) &&
 	    !json_object_is_type(v, json_type_null)) {

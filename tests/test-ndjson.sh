@@ -122,6 +122,91 @@ bad_line "country of three letters" "countrycode" "{\"key_id\":\"1\",\"word\":\"
 bad_line "key_id over 255 bytes" "longer than 255" "{\"key_id\":\"$(printf '%0300d' 1)\",\"word\":\"w\",$D}"
 bad_line "nested 100 deep" "" "{\"key_id\":\"1\",\"word\":\"w\",\"x\":$(printf '%0100d' 0 | tr 0 '[')$(printf '%0100d' 0 | tr 0 ']'),$D}"
 
+# Text fields against the room stroke(5) has for them (255 bytes of key_id
+# and of word, 2 of countrycode): at the limit a field is kept as it is;
+# one byte past it, or far past it, the line is refused with the field,
+# the limit and the column after its value, by the scanner from a file
+# (mapped) and from a pipe, and by json-c.  (An over-long countrycode
+# once overflowed the drawing record.)  An escape counts as the bytes it
+# decodes to; an integer (key_id is sometimes one) as its digits.  Fields
+# that are not stored, such as timestamp, or a long key, may be any length.
+field_line() { # field value: a good line but for the JSON value of field
+	# (any other key is added at the end); sets line, and col to the
+	# column after the value
+	line='{' col=0
+	for kv in word:'"w"' countrycode:'"US"' timestamp:'"2017-03-02 23:25:10.07453 UTC"' \
+		recognized:true key_id:'"1"'; do
+		k=${kv%%:*} v=${kv#*:}
+		[ "$k" = "$1" ] && v=$2
+		line="$line\"$k\":$v,"
+		[ "$k" = "$1" ] && col=${#line}   # the comma after the value
+	done
+	[ $col -eq 0 ] && { line="$line\"$1\":$2,"; col=${#line}; }
+	line="$line$D}"
+}
+field_ok() { # description field value summary: kept, as summary says
+	field_line "$2" "$3"
+	printf '%s\n%s\n' "$good" "$line" > "$TMP/field.ndjson"
+	t_eq "scanner: $1" "$4" \
+		"$(ndjson2stroke "$TMP/field.ndjson" | stroke2txt -s | sed -n 3p)"
+	ndjson2stroke "$TMP/field.ndjson" > "$TMP/field.file"
+	ndjson2stroke -J "$TMP/field.ndjson" > "$TMP/field.jsonc"
+	cat "$TMP/field.ndjson" | ndjson2stroke > "$TMP/field.pipe"
+	t_cmp "json-c: $1" "$TMP/field.file" "$TMP/field.jsonc"
+	t_cmp "a pipe: $1" "$TMP/field.file" "$TMP/field.pipe"
+}
+field_bad() { # description field value why [json-c's why]
+	field_line "$2" "$3"
+	f=$TMP/field.ndjson
+	printf '%s\n%s\n' "$good" "$line" > "$f"
+	t_bad "scanner, a file: $1" "^ndjson2stroke: $f:line 2: col $col: $2: $4\$" ndjson2stroke "$f"
+	t_bad "scanner, a pipe: $1" "^ndjson2stroke: <stdin>:line 2: col $col: $2: $4\$" \
+		sh -c 'cat "$1" | ndjson2stroke' sh "$f"
+	t_bad "json-c: $1" "^ndjson2stroke: $f:line 2: $2: ${5:-$4}\$" ndjson2stroke -J "$f"
+}
+A() { head -c "$1" /dev/zero | tr '\0' A; }
+E() { head -c "$1" /dev/zero | sed 's/\x0/\\u00e9/g'; }   # $1 escaped é, 2 bytes each
+N() { head -c "$1" /dev/zero | tr '\0' 7; }
+sum='drawing key_id=1 word="w" country=US recognized=1 points=2'
+for fl in key_id:255 word:255 countrycode:2; do
+	fld=${fl%:*} lim=${fl#*:}
+	case $fld in
+	key_id) kept="drawing key_id=$(A $lim) word=\"w\" country=US recognized=1 points=2" ;;
+	word) kept="drawing key_id=1 word=\"$(A $lim)\" country=US recognized=1 points=2" ;;
+	*) kept="drawing key_id=1 word=\"w\" country=AA recognized=1 points=2" ;;
+	esac
+	why="field longer than $lim bytes"
+	field_ok "$fld of $lim bytes is kept" $fld "\"$(A $lim)\"" "$kept"
+	for n in $((lim + 1)) 300 100000; do
+		field_bad "$fld of $n bytes" $fld "\"$(A $n)\"" "$why"
+		jwhy=$why   # json-c holds no integer past 64 bits
+		[ $n -gt 19 ] && jwhy="integer out of range"
+		field_bad "$fld of $n digits" $fld "$(N $n)" "$why" "$jwhy"
+	done
+	field_bad "$fld of $((lim / 2 + 1)) escaped 2-byte characters" $fld "\"$(E $((lim / 2 + 1)))\"" "$why"
+	field_bad "$fld of 1000 escaped 2-byte characters" $fld "\"$(E 1000)\"" "$why"
+done
+field_line key_id "$(N 255)"
+printf '%s\n' "$line" > "$TMP/digits.ndjson"
+t_eq "key_id of 255 digits is kept" \
+	"drawing key_id=$(N 255) word=\"w\" country=US recognized=1 points=2" \
+	"$(ndjson2stroke "$TMP/digits.ndjson" | stroke2txt -s | sed -n 2p)"
+t_bad "json-c: key_id of 255 digits" "key_id: integer out of range" ndjson2stroke -J "$TMP/digits.ndjson"
+field_ok "word of 127 escaped 2-byte characters and 1 byte is kept" word "\"$(E 127)A\"" \
+	"drawing key_id=1 word=\"$(printf '%0127d' 0 | sed 's/0/é/g')A\" country=US recognized=1 points=2"
+field_bad "word of 127 escaped 2-byte characters and 2 bytes" word "\"$(E 127)AA\"" \
+	"field longer than 255 bytes"
+field_bad "word of 253 bytes and an escaped 4-byte character" word "\"$(A 253)\\ud83d\\ude00\"" \
+	"field longer than 255 bytes"
+field_ok "countrycode of 2 digits is kept" countrycode 12 \
+	'drawing key_id=1 word="w" country=12 recognized=1 points=2'
+field_bad "countrycode of 1 byte" countrycode '"A"' "not two printable characters"
+field_bad "countrycode with a space" countrycode '" A"' "not two printable characters"
+field_bad "countrycode of one escaped 2-byte character" countrycode '"\u00e9"' "not two printable characters"
+field_ok "timestamp of 300 bytes is skipped" timestamp "\"$(A 300)\"" "$sum"
+field_ok "timestamp of 100000 bytes is skipped" timestamp "\"$(A 100000)\"" "$sum"
+field_ok "a key of 100000 bytes is skipped" "$(A 100000)" '"x"' "$sum"
+
 # An absurd coordinate is found wherever it is: first, in a run of four
 # points checked together, or after the last such run; in x or in y.
 for at in 0 4 7; do
