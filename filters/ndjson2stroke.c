@@ -1876,7 +1876,10 @@ static const char *parse(struct parser *ps, const char *line, long len,
 
 /* map_scan: the next line of a mapped file scanned where it lies, up to
  * MAX_LINE bytes: 1 when it is a good drawing (taken), 0 when not (it is
- * left for read_line), -1 at the end of the file. */
+ * left for read_line), -1 at the end of the file.  A run of digits does
+ * not stop at the MAX_LINE bound (it stops at a byte that is not one),
+ * so a drawing that ends past it is left to read_line too, which says
+ * the line is too long, as it does from a pipe. */
 static int map_scan(struct input *in, struct scan *s, struct drawing *d)
 {
 	const char *line = in->map + in->mpos, *end = in->map + in->size;
@@ -1885,7 +1888,7 @@ static int map_scan(struct input *in, struct scan *s, struct drawing *d)
 	if (left == 0)
 		return -1;
 	if (scan_line(s, line, (long)(left < MAX_LINE ? left : MAX_LINE), d) ||
-	    (s->p < end && *s->p != '\n'))
+	    (s->p < end && *s->p != '\n') || s->p - line > MAX_LINE)
 		return 0;
 	map_done(in, s->p);
 	return 1;

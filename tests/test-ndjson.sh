@@ -277,6 +277,11 @@ t_bad "a line over 64 MiB" "long.ndjson:line 2: line longer than 64 MiB" ndjson2
 t_eq "-k skips a line over 64 MiB" 2 "$(ndjson2stroke -k "$TMP/long.ndjson" 2>/dev/null | stroke2txt -s | grep -c '^drawing')"
 t_eq "-k skips it from a pipe too" 2 "$(cat "$TMP/long.ndjson" | ndjson2stroke -k 2>/dev/null | stroke2txt -s | grep -c '^drawing')"
 rm -f "$TMP/long.ndjson"
+# The same when the line's last 64 MiB are the digits of one number, which
+# a file's scanner reads past the limit in place.
+{ echo "$good"; printf '{"key_id":"1","word":"w","drawing":[[[1.'; xs $((64 << 20)) 0; echo '],[1]]]}'; } > "$TMP/long.ndjson"
+t_bad "a line over 64 MiB in a number" "long.ndjson:line 2: line longer than 64 MiB" ndjson2stroke "$TMP/long.ndjson"
+rm -f "$TMP/long.ndjson"
 
 # A file cut short while it is read (mapped): a clear error, not a crash.
 # The reader waits, so ndjson2stroke is stopped on a full pipe when the
