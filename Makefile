@@ -1,8 +1,10 @@
 # sketchrnn: one plain Makefile.
 #
 #   make            build every filter into build/bin
-#   make demo       install missing Debian packages, build, run the demo
-#   make check      run the test suite on a normal and a sanitizer build
+#   make deps       install what is missing: Debian packages, web/node_modules
+#   make demo       make deps, build, run the demo
+#   make check      make deps, then the test suite on a normal and a
+#                   sanitizer build
 #   make bench      run the benchmarks in bench/
 #   make install    install filters, scripts and man pages under PREFIX
 #
@@ -39,7 +41,8 @@ BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BINS = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEB_PACKAGES = build-essential libopenblas-dev libjson-c-dev libcsv-dev \
-	zlib1g-dev parallel librsvg2-bin python3 time gnuplot-nox
+	zlib1g-dev parallel librsvg2-bin python3 time gnuplot-nox \
+	chromium nodejs ca-certificates
 
 all: $(BINS) $(TEST_BINS)
 
@@ -74,9 +77,10 @@ deps:
 
 demo: deps
 	$(MAKE) all
-	sh pipelines/demo.sh
+	SKETCHRNN_BUILD=$(CURDIR)/$(BUILD) sh pipelines/demo.sh
 
-check: all
+check: deps
+	$(MAKE) all
 	$(MAKE) BUILD=build-san SAN=1 all
 	sh tests/run.sh $(BUILD) build-san
 
