@@ -2,7 +2,7 @@
 # ("ok - what" / "not ok - what") that tests/run.sh counts.
 #
 # Provides: $TMP (a scratch directory, removed at exit), $DATA (the bundled
-# data/), $SHARED (../shared/data when present) and these checks:
+# data/; tests read nothing outside the repository) and these checks:
 #   t_ok DESC CMD...            CMD exits 0
 #   t_bad DESC REGEX CMD...     CMD exits 1, prints nothing on stdout and a
 #                               message matching REGEX on stderr
@@ -14,7 +14,6 @@
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 DATA=$TOP/data
-SHARED=$TOP/../shared/data
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sketchrnn-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 T_FAILED=0
