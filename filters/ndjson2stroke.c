@@ -1601,7 +1601,8 @@ static int scan_field(struct scan *s, const char *key, size_t klen,
 		return scan_text(s, d->key_id, sizeof d->key_id - 1, 1);
 	case 1:
 		return scan_text(s, d->word, sizeof d->word - 1, 1);
-	case 2:
+	case 2: /* "" is all zero bytes, even after a first countrycode */
+		memset(d->country, 0, sizeof d->country);
 		if (scan_text(s, d->country, sizeof d->country - 1, 0) < 0)
 			return -1;
 		return country_bad(d->country)

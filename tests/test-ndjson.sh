@@ -259,6 +259,17 @@ printf '%s\n%s\n' "$good" "{\"key_id\":\"1\",\"word\":\"w\",$D}" > "$TMP/nocount
 t_eq "no countrycode after a drawing with one" "country=-" \
 	"$(ndjson2stroke "$TMP/nocountry.ndjson" | stroke2txt -s | sed -n 3p | grep -o 'country=[^ ]*')"
 
+# A key given twice: the last value counts, as in json-c; an empty or null
+# countrycode after one of two letters leaves none.
+for c in '""' null; do
+	printf '{"key_id":"1","word":"w","countrycode":"US","countrycode":%s,%s}\n' "$c" "$D" > "$TMP/twice.ndjson"
+	ndjson2stroke "$TMP/twice.ndjson" > "$TMP/twice.a"
+	ndjson2stroke -J "$TMP/twice.ndjson" > "$TMP/twice.b"
+	t_eq "countrycode \"US\" then $c" "country=-" \
+		"$(stroke2txt -s < "$TMP/twice.a" | sed -n 2p | grep -o 'country=[^ ]*')"
+	t_cmp "json-c reads countrycode \"US\" then $c the same" "$TMP/twice.a" "$TMP/twice.b"
+done
+
 # The end of a mapped file: a last line without a newline that ends on a
 # page boundary, whole, or cut short in a long run of digits.
 head1='{"key_id":"1","word":"w","drawing":[[[1,2],[3,4]]],"pad":"'
