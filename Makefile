@@ -64,8 +64,28 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libsketch.a $(LIB_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< \
 		$(BUILD)/libsketch.a $(LDLIBS)
 
-# ndjson_number_test includes the filter's source.
-$(BUILD)/tests/ndjson_number_test: filters/ndjson2stroke.c
+# ndjson2stroke: its main in filters/, its parsers in filters/ndjson2stroke/
+# (scan.h), which ndjson_number_test and the fuzz harness link too.
+NDJSON_SRC = $(sort $(wildcard filters/ndjson2stroke/*.c))
+NDJSON_OBJ = $(NDJSON_SRC:%.c=$(BUILD)/%.o)
+NDJSON_HDR = $(wildcard filters/ndjson2stroke/*.h)
+
+$(BUILD)/filters/ndjson2stroke/%.o: filters/ndjson2stroke/%.c $(NDJSON_HDR) \
+		$(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/bin/ndjson2stroke: filters/ndjson2stroke.c $(NDJSON_OBJ) \
+		$(NDJSON_HDR) $(BUILD)/libsketch.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(NDJSON_OBJ) \
+		$(BUILD)/libsketch.a $(LDLIBS)
+
+$(BUILD)/tests/ndjson_number_test: tests/ndjson_number_test.c $(NDJSON_OBJ) \
+		$(NDJSON_HDR) $(BUILD)/libsketch.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(NDJSON_OBJ) \
+		$(BUILD)/libsketch.a $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libsketch.a $(LIB_HDR)
 	@mkdir -p $(@D)
@@ -95,7 +115,8 @@ install: all
 	cp man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 format:
-	clang-format -i lib/*.[ch] filters/*.c tests/*.c bench/*.c
+	clang-format -i lib/*.[ch] filters/*.c filters/ndjson2stroke/*.[ch] \
+		tests/*.c bench/*.c
 
 clean:
 	rm -rf build build-san out
