@@ -87,6 +87,35 @@ $(BUILD)/tests/ndjson_number_test: tests/ndjson_number_test.c $(NDJSON_OBJ) \
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(NDJSON_OBJ) \
 		$(BUILD)/libsketch.a $(LDLIBS)
 
+# make fuzz: the libFuzzer harness of ndjson2stroke's parsers for FUZZ_S
+# seconds, from the seeds in tests/fuzz/corpus/ndjson; what it finds goes
+# to $(BUILD)/fuzz/ (tests/fuzz/README.md).  It needs clang and its fuzzer
+# runtime (Debian: clang, libclang-rt-14-dev).
+FUZZ_S ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -DNDJSON_CLANG_CLONES
+# the library files the parsers need, compiled as the gcc build checks them
+FUZZ_LIB = $(patsubst %,$(BUILD)/fuzz/lib/%.o,stroke frame util)
+
+$(BUILD)/fuzz/lib/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/ndjson_fuzz: tests/fuzz/ndjson_fuzz.c $(NDJSON_SRC) \
+		$(NDJSON_HDR) $(FUZZ_LIB) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $(WARN) -o $@ $< $(NDJSON_SRC) \
+		$(FUZZ_LIB) -ljson-c -lm
+
+fuzz: $(BUILD)/fuzz/ndjson_fuzz
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$< -max_total_time=$(FUZZ_S) -max_len=20000 \
+		-dict=tests/fuzz/ndjson.dict -artifact_prefix=$(BUILD)/fuzz/ \
+		$(BUILD)/fuzz/corpus tests/fuzz/corpus/ndjson
+
+.PHONY: fuzz
+
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libsketch.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< \
@@ -116,7 +145,7 @@ install: all
 
 format:
 	clang-format -i lib/*.[ch] filters/*.c filters/ndjson2stroke/*.[ch] \
-		tests/*.c bench/*.c
+		tests/*.c tests/fuzz/*.c bench/*.c
 
 clean:
 	rm -rf build build-san out

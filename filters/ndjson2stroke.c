@@ -260,8 +260,8 @@ struct counts {
 };
 
 struct parser {
-	struct scan *scan;	  /* the scanner's state and buffers */
-	struct json_tokener *tok; /* json-c, when -J */
+	struct scan *scan;  /* the scanner's state and buffers */
+	struct jsonc *json; /* json-c, when -J */
 };
 
 /* parse: one line into d; NULL, or the reason with where/col filled. */
@@ -270,8 +270,8 @@ static const char *parse(struct parser *ps, const char *line, long len,
 {
 	struct scan_result r;
 
-	if (ps->tok)
-		jsonc_line(ps->tok, line, len, d, &r);
+	if (ps->json)
+		jsonc_line(ps->json, line, len, d, &r);
 	else
 		scan_line(ps->scan, line, len, d, &r);
 	if (r.why) {
@@ -311,7 +311,7 @@ static const char *next(struct input *in, struct parser *ps, struct drawing *d,
 
 	where[0] = '\0';
 	*col = 0;
-	if (in->map && !ps->tok && map_scan(in, ps->scan, d) != 0)
+	if (in->map && !ps->json && map_scan(in, ps->scan, d) != 0)
 		return NULL; /* taken, or the end */
 	len = read_line(in, &line);
 	if (len == -1)
@@ -403,7 +403,7 @@ int main(int argc, char **argv)
 	memset(&in, 0, sizeof in);
 	memset(&ps, 0, sizeof ps);
 	if (o.json_c)
-		ps.tok = jsonc_new();
+		ps.json = jsonc_new();
 	else
 		ps.scan = scan_new();
 	stroke_write_header(stdout, &h);
@@ -422,7 +422,7 @@ int main(int argc, char **argv)
 	}
 	free(in.buf);
 	scan_free(ps.scan);
-	jsonc_free(ps.tok);
+	jsonc_free(ps.json);
 	if (n.bad)
 		warnmsg("skipped %ld malformed line%s", n.bad,
 			n.bad == 1 ? "" : "s");

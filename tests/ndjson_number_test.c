@@ -226,7 +226,7 @@ static int lists(const char *loops)
 	static char line[40000];
 	struct scan *s = scan_new();
 	struct drawing a, b, c;
-	struct json_tokener *tok = jsonc_new();
+	struct jsonc *tok = jsonc_new();
 	struct scan_result ra, rb;
 	const char *wa, *wb;
 	long len, accepted = 0, rejected = 0;

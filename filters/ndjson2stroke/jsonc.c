@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -185,7 +186,15 @@ static const char *convert_line(json_tokener *tok, const char *line, long len,
 	return why;
 }
 
-struct json_tokener *jsonc_new(void)
+/* jsonc: json-c's tokener.  A tokener keeps the high half of a \u
+ * surrogate pair that a line cut short ended in, even across
+ * json_tokener_reset (json-c 0.16), and would put it before the next
+ * line's first \u escape; so a parse that fails takes a new one. */
+struct jsonc {
+	json_tokener *tok;
+};
+
+static json_tokener *tokener(void)
 {
 	json_tokener *tok = json_tokener_new_ex(SCAN_MAX_DEPTH);
 
@@ -195,17 +204,31 @@ struct json_tokener *jsonc_new(void)
 	return tok;
 }
 
-void jsonc_free(struct json_tokener *tok)
+struct jsonc *jsonc_new(void)
 {
-	if (tok)
-		json_tokener_free(tok);
+	struct jsonc *j = xmalloc(sizeof *j);
+
+	j->tok = tokener();
+	return j;
 }
 
-const char *jsonc_line(struct json_tokener *tok, const char *line, long len,
+void jsonc_free(struct jsonc *j)
+{
+	if (!j)
+		return;
+	json_tokener_free(j->tok);
+	free(j);
+}
+
+const char *jsonc_line(struct jsonc *j, const char *line, long len,
 		       struct drawing *d, struct scan_result *r)
 {
 	drawing_clear(d);
 	r->stop = NULL;
-	r->why = convert_line(tok, line, len, d, r->where);
+	r->why = convert_line(j->tok, line, len, d, r->where);
+	if (r->why && json_tokener_get_error(j->tok) != json_tokener_success) {
+		json_tokener_free(j->tok);
+		j->tok = tokener();
+	}
 	return r->why;
 }

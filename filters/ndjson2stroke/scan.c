@@ -297,6 +297,8 @@ static int scan_text(struct scan *s, char *dst, size_t cap, int required)
 		if (memchr(p, '.', len) || memchr(p, 'e', len) ||
 		    memchr(p, 'E', len))
 			return scan_fail(s, "field is not a string");
+		if (len == 2 && p[0] == '-' && p[1] == '0')
+			p++, len--; /* 0, as json-c has it */
 		if (len > cap)
 			return scan_fail(s, too_long(cap));
 		memcpy(dst, p, len);

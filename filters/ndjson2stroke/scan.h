@@ -40,13 +40,13 @@ void scan_free(struct scan *s);
 const char *scan_line(struct scan *s, const char *line, long len,
 		      struct drawing *d, struct scan_result *r);
 
-struct json_tokener;
+struct jsonc; /* json-c's state */
 
-struct json_tokener *jsonc_new(void);
-void jsonc_free(struct json_tokener *tok);
+struct jsonc *jsonc_new(void);
+void jsonc_free(struct jsonc *j);
 
 /* jsonc_line: scan_line by json-c, in strict mode; line[len] is a NUL. */
-const char *jsonc_line(struct json_tokener *tok, const char *line, long len,
+const char *jsonc_line(struct jsonc *j, const char *line, long len,
 		       struct drawing *d, struct scan_result *r);
 
 /* The number paths of the scanner on their own, for tests.
