@@ -157,8 +157,8 @@ clean:
 # tests/nn_grad_test checks every backward pass against finite differences
 # in double: it links the neural-core sources compiled a second time with
 # -DSKETCH_DOUBLE (real = double) instead of the float ones in libsketch.a.
-NN_DBL_SRC = lib/adam.c lib/gemm.c lib/lstm.c lib/mdn.c lib/rng.c \
-	lib/sketchrnn.c
+NN_DBL_SRC = lib/adam.c lib/gemm.c lib/hyper.c lib/lstm.c lib/mdn.c \
+	lib/rng.c lib/sketchrnn.c
 NN_DBL_OBJ = $(NN_DBL_SRC:lib/%.c=$(BUILD)/nn-double/%.o)
 
 $(BUILD)/nn-double/%.o: lib/%.c $(LIB_HDR)

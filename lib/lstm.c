@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hyper.h"
 #include "lstm.h"
 #include "rng.h"
 #include "util.h"
@@ -19,9 +20,21 @@ long lstm_params_count(const struct lstm *l)
 	long G = 4L * l->H;
 	long n = (long)l->in * G + (long)l->H * G;
 
+	if (l->cell == CELL_HYPER)
+		return hyper_params_count(l);
 	if (l->cell == CELL_LAYER_NORM)
 		return n + 2 * G + 2L * l->H;
 	return n + G;
+}
+
+int lstm_state_size(const struct lstm *l)
+{
+	return l->H + (l->cell == CELL_HYPER ? l->Nh : 0);
+}
+
+int lstm_xbias_size(const struct lstm *l)
+{
+	return 4 * lstm_state_size(l);
 }
 
 static real *alloc_reals(long n)
@@ -32,21 +45,23 @@ static real *alloc_reals(long n)
 void lstm_acts_alloc(struct lstm_acts *a, const struct lstm *l, int T, int B,
 		     int with_mask)
 {
-	long H = l->H, TB = (long)T * B;
+	long H = l->H, S = lstm_state_size(l), TB = (long)T * B;
 
 	memset(a, 0, sizeof(*a));
 	a->T = T;
 	a->B = B;
 	a->act = alloc_reals(TB * 4 * H);
 	a->dact = alloc_reals(TB * 4 * H);
-	a->c = alloc_reals((TB + B) * H);
-	a->h = alloc_reals((TB + B) * H);
+	a->c = alloc_reals((TB + B) * S);
+	a->h = alloc_reals((TB + B) * S);
 	a->tc = alloc_reals(TB * H);
-	a->dh = alloc_reals(B * H);
-	a->dc = alloc_reals(B * H);
+	a->dh = alloc_reals(B * S);
+	a->dc = alloc_reals(B * S);
 	if (with_mask)
 		a->mask = alloc_reals(TB * H);
-	if (l->cell == CELL_LAYER_NORM) {
+	if (l->cell == CELL_HYPER)
+		a->hy = hyper_acts_alloc(l, T, B);
+	if (l->cell != CELL_LSTM) {
 		a->xhat = alloc_reals(TB * 4 * H);
 		a->rstd = alloc_reals(TB * 4);
 		a->chat = alloc_reals(TB * H);
@@ -68,6 +83,7 @@ void lstm_acts_free(struct lstm_acts *a)
 	free(a->rstd);
 	free(a->chat);
 	free(a->rstdc);
+	hyper_acts_free(a->hy);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -277,6 +293,22 @@ static void cell_forward(const struct lstm *l, const struct lstm_params *p,
 		hn[j] = tc[j] * ao[j];
 }
 
+void lstm_cell_forward(const struct lstm *l, struct lstm_acts *a,
+		       const struct lstm_params *p, long r, real *ar,
+		       const real *m, const real *cp, real *cn, real *hn)
+{
+	int H = l->H, G = 4 * H;
+
+	if (l->cell == CELL_LAYER_NORM)
+		for (int k = 0; k < 4; k++)
+			a->rstd[r * 4 + k] =
+			    ln_forward(ar + k * H, a->xhat + r * G + k * H,
+				       p->ln_g + k * H, p->ln_b + k * H, H);
+	cell_forward(l, p, ar, m, cp, cn, hn, a->tc + r * H,
+		     a->chat ? a->chat + r * H : NULL,
+		     a->rstdc ? a->rstdc + r : NULL);
+}
+
 void lstm_forward(const struct lstm *l, struct lstm_acts *a,
 		  const struct lstm_params *p, const real *x, const real *xbias,
 		  const int *len, const real *mask, int T, int B)
@@ -286,6 +318,10 @@ void lstm_forward(const struct lstm *l, struct lstm_acts *a,
 
 	if (T > a->T || B > a->B)
 		die("lstm_forward: %d x %d exceeds the buffers", T, B);
+	if (l->cell == CELL_HYPER) {
+		hyper_forward(l, a, p, x, xbias, len, mask, T, B);
+		return;
+	}
 	gemm(0, 0, T * B, G, l->in, 1, x, l->in, p->wx, G, 0, a->act, G);
 	if (p->b || xbias) {
 		/* per-sample bias b + xbias[b], built in the backward scratch
@@ -322,28 +358,17 @@ void lstm_forward(const struct lstm *l, struct lstm_acts *a,
 				       H * sizeof(real));
 				continue;
 			}
-			if (l->cell == CELL_LAYER_NORM)
-				for (int k = 0; k < 4; k++)
-					a->rstd[r * 4 + k] = ln_forward(
-					    ar + k * H, a->xhat + r * G + k * H,
-					    p->ln_g + k * H, p->ln_b + k * H,
-					    H);
-			cell_forward(l, p, ar, mask ? mask + r * H : NULL,
-				     cp + b * H, cn + b * H, hn + b * H,
-				     a->tc + r * H,
-				     a->chat ? a->chat + r * H : NULL,
-				     a->rstdc ? a->rstdc + r : NULL);
+			lstm_cell_forward(l, a, p, r, ar,
+					  mask ? mask + r * H : NULL,
+					  cp + b * H, cn + b * H, hn + b * H);
 		}
 	}
 }
 
-/* cell_backward: one sample of one step.  dh [H] is the gradient of h';
- * dc [H] that of c' in, of c out.  dar [4H] gets the gradient of the
- * pre-activations (before layer norm for CELL_LAYER_NORM). */
-static void cell_backward(const struct lstm *l, const struct lstm_params *p,
-			  const struct lstm_params *gr,
-			  const struct lstm_acts *a, long r, const real *m,
-			  const real *cp, const real *dh, real *dc, real *dar)
+void lstm_cell_backward(const struct lstm *l, const struct lstm_params *p,
+			const struct lstm_params *gr, const struct lstm_acts *a,
+			long r, const real *m, const real *cp, const real *dh,
+			real *dc, real *dar)
 {
 	int H = l->H;
 	const real *ar = a->act + r * 4 * H, *tcr = a->tc + r * H;
@@ -408,6 +433,12 @@ void lstm_backward(const struct lstm *l, struct lstm_acts *a,
 	long BH = (long)B * H, BG = (long)B * G, TB = (long)T * B;
 	real *dhn = a->dh, *dcn = a->dc;
 
+	if (l->cell == CELL_HYPER) {
+		hyper_backward(l, a, p, g, x, len, mask, T, B, dh, dhT, dcT, dx,
+			       dxbias, dh0, dc0);
+		return;
+	}
+
 	for (long k = 0; k < BH; k++) {
 		dhn[k] = dhT ? dhT[k] : 0;
 		dcn[k] = dcT ? dcT[k] : 0;
@@ -426,9 +457,10 @@ void lstm_backward(const struct lstm *l, struct lstm_acts *a,
 				memset(dat + b * G, 0, G * sizeof(real));
 				continue;
 			}
-			cell_backward(l, p, g, a, r, mask ? mask + r * H : NULL,
-				      a->c + t * BH + b * H, dhb, dcn + b * H,
-				      dat + b * G);
+			lstm_cell_backward(l, p, g, a, r,
+					   mask ? mask + r * H : NULL,
+					   a->c + t * BH + b * H, dhb,
+					   dcn + b * H, dat + b * G);
 			memset(dhb, 0, H * sizeof(real));
 		}
 		gemm(0, 1, B, H, G, 1, dat, G, p->wh, G, 1, dhn, H);

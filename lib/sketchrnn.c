@@ -3,11 +3,14 @@
  * Encoder: Ha and Eck 2017 sec. 3.1; decoder and loss: sec. 3.2-3.3 and
  * the reference code's get_lossfunc; shapes follow model(5).  The z part
  * of the decoder input is projected once per drawing and added at every
- * step instead of being concatenated to every input row.
+ * step instead of being concatenated to every input row.  The decoder's
+ * state row is Sd = lstm_state_size() wide (Hd, or Hd + Nh for a hyper
+ * decoder, whose h^ and c^ follow h and c); the head reads its first Hd.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "hyper.h"
 #include "mdn.h"
 #include "rng.h"
 #include "sketchrnn.h"
@@ -29,24 +32,41 @@ static void add_tensor(struct sketchrnn *m, const char *name, int rows,
 	m->nparams += t->size;
 }
 
-static void add_lstm(struct sketchrnn *m, const char *pre, int cell, int in,
-		     int H)
+/* add_lstm: the tensors of cell l (l->in its whole input width) in the
+ * order of model(5): the main cell, then a hyper cell's own. */
+static void add_lstm(struct sketchrnn *m, const char *pre, const struct lstm *l)
 {
 	char name[16];
+	int in = l->in, H = l->H, Nh = l->Nh, E = l->E;
 
 #define T_(suffix, r, c)                                                       \
-	snprintf(name, sizeof(name), "%s_" suffix, pre);                       \
-	add_tensor(m, name, r, c)
+	do {                                                                   \
+		snprintf(name, sizeof(name), "%s_" suffix, pre);               \
+		add_tensor(m, name, r, c);                                     \
+	} while (0)
 	T_("wx", in, 4 * H);
 	T_("wh", H, 4 * H);
-	if (cell == CELL_LSTM) {
+	if (l->cell != CELL_LAYER_NORM)
 		T_("b", 4 * H, 0);
-	} else {
+	if (l->cell != CELL_LSTM) {
 		T_("ln_g", 4 * H, 0);
 		T_("ln_b", 4 * H, 0);
 		T_("lnc_g", H, 0);
 		T_("lnc_b", H, 0);
 	}
+	if (l->cell != CELL_HYPER)
+		return;
+	T_("hyp_wx", in, 4 * Nh);
+	T_("hyp_wh", H + Nh, 4 * Nh);
+	T_("hyp_ln_g", 4 * Nh, 0);
+	T_("hyp_ln_b", 4 * Nh, 0);
+	T_("hyp_lnc_g", Nh, 0);
+	T_("hyp_lnc_b", Nh, 0);
+	T_("zw_w", Nh, 8 * E);
+	T_("zw_b", 8 * E, 0);
+	T_("alpha_w", 8 * E, H);
+	T_("zb_w", Nh, 4 * E);
+	T_("beta_w", 4 * E, H);
 #undef T_
 }
 
@@ -80,6 +100,17 @@ static void point_lstm(const struct sketchrnn *m, real *base, const char *pre,
 	p->ln_b = at(m, base, pre, "_ln_b");
 	p->lnc_g = at(m, base, pre, "_lnc_g");
 	p->lnc_b = at(m, base, pre, "_lnc_b");
+	p->hyp_wx = at(m, base, pre, "_hyp_wx");
+	p->hyp_wh = at(m, base, pre, "_hyp_wh");
+	p->hyp_ln_g = at(m, base, pre, "_hyp_ln_g");
+	p->hyp_ln_b = at(m, base, pre, "_hyp_ln_b");
+	p->hyp_lnc_g = at(m, base, pre, "_hyp_lnc_g");
+	p->hyp_lnc_b = at(m, base, pre, "_hyp_lnc_b");
+	p->zw_w = at(m, base, pre, "_zw_w");
+	p->zw_b = at(m, base, pre, "_zw_b");
+	p->alpha_w = at(m, base, pre, "_alpha_w");
+	p->zb_w = at(m, base, pre, "_zb_w");
+	p->beta_w = at(m, base, pre, "_beta_w");
 }
 
 static void point(const struct sketchrnn *m, real *base,
@@ -102,22 +133,29 @@ static void point(const struct sketchrnn *m, real *base,
 void sketchrnn_build(struct sketchrnn *m, const struct sketchrnn_config *c)
 {
 	int He = c->enc_size, Hd = c->dec_size, Nz = c->z_size;
+	int hyper = c->dec_cell == CELL_HYPER, Sd;
+	struct lstm dec;
 
 	memset(m, 0, sizeof(*m));
 	m->cfg = *c;
-	m->enc = (struct lstm){c->enc_cell, 5, He};
-	m->dec = (struct lstm){c->dec_cell, 5, Hd};
+	m->enc = (struct lstm){c->enc_cell, 5, He, 0, 0};
+	m->dec =
+	    (struct lstm){c->dec_cell, 5, Hd, hyper ? c->hyper_num_units : 0,
+			  hyper ? c->hyper_embedding_size : 0};
+	dec = m->dec;
+	dec.in = 5 + (c->conditional ? Nz : 0);
+	Sd = lstm_state_size(&dec);
 	if (c->conditional) {
-		add_lstm(m, "enc_fw", c->enc_cell, 5, He);
-		add_lstm(m, "enc_bw", c->enc_cell, 5, He);
+		add_lstm(m, "enc_fw", &m->enc);
+		add_lstm(m, "enc_bw", &m->enc);
 		add_tensor(m, "mu_w", 2 * He, Nz);
 		add_tensor(m, "mu_b", Nz, 0);
 		add_tensor(m, "sigma_w", 2 * He, Nz);
 		add_tensor(m, "sigma_b", Nz, 0);
-		add_tensor(m, "init_w", Nz, 2 * Hd);
-		add_tensor(m, "init_b", 2 * Hd, 0);
+		add_tensor(m, "init_w", Nz, 2 * Sd);
+		add_tensor(m, "init_b", 2 * Sd, 0);
 	}
-	add_lstm(m, "dec", c->dec_cell, 5 + (c->conditional ? Nz : 0), Hd);
+	add_lstm(m, "dec", &dec);
 	add_tensor(m, "out_w", Hd, MDN_WIDTH(c->num_mixture));
 	add_tensor(m, "out_b", MDN_WIDTH(c->num_mixture), 0);
 	m->params = xcalloc((size_t)m->nparams, sizeof(real));
@@ -178,40 +216,70 @@ static void orthogonal(real *w, int H, int ld, struct rng *r)
 	free(q);
 }
 
-static void init_lstm(const struct lstm_params *p, int cell, int in, int H,
+/* init_hyper: a hyper cell's own tensors, as Magenta's HyperLSTMCell:
+ * the hyper cell's input weights (hyp_wx and the h rows of hyp_wh, its
+ * W_xh) Glorot-uniform over their whole [in + H, 4Nh], its h^ rows
+ * orthogonal blocks, layer norm 1 and 0; zw_w 0, zw_b 1, alpha_w 0.1/E,
+ * zb_w normal with sd 0.01, beta_w 0. */
+static void init_hyper(const struct lstm_params *p, const struct lstm *l,
+		       struct rng *r)
+{
+	int in = l->in, H = l->H, Nh = l->Nh, E = l->E, Gh = 4 * Nh;
+	double lim = sqrt(6.0 / (in + H + Gh));
+
+	fill_uniform(p->hyp_wx, (long)in * Gh, lim, r);
+	fill_uniform(p->hyp_wh, (long)H * Gh, lim, r);
+	for (int k = 0; k < 4; k++)
+		orthogonal(p->hyp_wh + (long)H * Gh + k * Nh, Nh, Gh, r);
+	fill_const(p->hyp_ln_g, Gh, 1);
+	fill_const(p->hyp_ln_b, Gh, 0);
+	fill_const(p->hyp_lnc_g, Nh, 1);
+	fill_const(p->hyp_lnc_b, Nh, 0);
+	fill_const(p->zw_w, (long)Nh * 8 * E, 0);
+	fill_const(p->zw_b, 8 * E, 1);
+	fill_const(p->alpha_w, 8L * E * H, (real)(HYPER_ALPHA_INIT / E));
+	fill_normal(p->zb_w, (long)Nh * 4 * E, 0.01, r);
+	fill_const(p->beta_w, 4L * E * H, 0);
+}
+
+/* init_lstm: cell l (l->in its whole input width). */
+static void init_lstm(const struct lstm_params *p, const struct lstm *l,
 		      struct rng *r)
 {
+	int in = l->in, H = l->H;
+
 	fill_uniform(p->wx, (long)in * 4 * H, sqrt(6.0 / (in + 4 * H)), r);
 	for (int k = 0; k < 4; k++)
 		orthogonal(p->wh + k * H, H, 4 * H, r);
-	if (cell == CELL_LSTM) {
-		fill_const(p->b, 4 * H, 0);
-	} else {
-		fill_const(p->ln_g, 4 * H, 1);
-		fill_const(p->ln_b, 4 * H, 0);
-		fill_const(p->lnc_g, H, 1);
-		fill_const(p->lnc_b, H, 0);
-	}
+	fill_const(p->b, 4 * H, 0);
+	fill_const(p->ln_g, 4 * H, 1);
+	fill_const(p->ln_b, 4 * H, 0);
+	fill_const(p->lnc_g, H, 1);
+	fill_const(p->lnc_b, H, 0);
+	if (l->cell == CELL_HYPER)
+		init_hyper(p, l, r);
 }
 
 void sketchrnn_init(struct sketchrnn *m, struct rng *r)
 {
 	const struct sketchrnn_config *c = &m->cfg;
 	int He = c->enc_size, Hd = c->dec_size, Nz = c->z_size;
-	int W = MDN_WIDTH(c->num_mixture);
+	int W = MDN_WIDTH(c->num_mixture), Sd = lstm_state_size(&m->dec);
 	struct sketchrnn_weights *w = &m->w;
+	struct lstm dec = m->dec;
 
+	dec.in = 5 + (c->conditional ? Nz : 0);
 	if (c->conditional) {
-		init_lstm(&w->enc_fw, c->enc_cell, 5, He, r);
-		init_lstm(&w->enc_bw, c->enc_cell, 5, He, r);
+		init_lstm(&w->enc_fw, &m->enc, r);
+		init_lstm(&w->enc_bw, &m->enc, r);
 		fill_normal(w->mu_w, 2L * He * Nz, 0.001, r);
 		fill_const(w->mu_b, Nz, 0);
 		fill_normal(w->sigma_w, 2L * He * Nz, 0.001, r);
 		fill_const(w->sigma_b, Nz, 0);
-		fill_normal(w->init_w, 2L * Nz * Hd, 0.001, r);
-		fill_const(w->init_b, 2 * Hd, 0);
+		fill_normal(w->init_w, 2L * Nz * Sd, 0.001, r);
+		fill_const(w->init_b, 2 * Sd, 0);
 	}
-	init_lstm(&w->dec, c->dec_cell, 5 + (c->conditional ? Nz : 0), Hd, r);
+	init_lstm(&w->dec, &dec, r);
 	fill_uniform(w->out_w, (long)Hd * W, sqrt(6.0 / (Hd + W)), r);
 	fill_uniform(w->out_b, W, sqrt(3.0 / W), r);
 }
@@ -245,6 +313,7 @@ void sketchrnn_batch(struct sketchrnn *m, int B, int T, int with_dropout)
 {
 	int He = m->cfg.enc_size, Hd = m->cfg.dec_size, Nz = m->cfg.z_size;
 	long TB = (long)T * B, W = MDN_WIDTH(m->cfg.num_mixture);
+	long Sd = lstm_state_size(&m->dec), Xd = lstm_xbias_size(&m->dec);
 
 	batch_free(m);
 	m->B = B;
@@ -257,8 +326,8 @@ void sketchrnn_batch(struct sketchrnn *m, int B, int T, int with_dropout)
 	m->y = reals(TB * W);
 	m->dy = reals(TB * W);
 	m->ddec = reals(TB * Hd);
-	m->dh0 = reals((long)B * Hd);
-	m->dc0 = reals((long)B * Hd);
+	m->dh0 = reals(B * Sd);
+	m->dc0 = reals(B * Sd);
 	if (!m->cfg.conditional)
 		return;
 	lstm_acts_alloc(&m->afw, &m->enc, T, B, with_dropout);
@@ -274,10 +343,10 @@ void sketchrnn_batch(struct sketchrnn *m, int B, int T, int with_dropout)
 	m->dmu = reals((long)B * Nz);
 	m->dsh = reals((long)B * Nz);
 	m->dz = reals((long)B * Nz);
-	m->init = reals(2L * B * Hd);
-	m->dinit = reals(2L * B * Hd);
-	m->zproj = reals(4L * B * Hd);
-	m->dzproj = reals(4L * B * Hd);
+	m->init = reals(2 * B * Sd);
+	m->dinit = reals(2 * B * Sd);
+	m->zproj = reals(B * Xd);
+	m->dzproj = reals(B * Xd);
 }
 
 void sketchrnn_replica(struct sketchrnn *r, const struct sketchrnn *m)
@@ -369,25 +438,41 @@ static void layout(struct sketchrnn *m, const real *strokes, const int *len)
 
 /* encode: encoder, mu, sigma-hat, z, the decoder's initial state and the
  * z projection. */
+/* zproj_forward: zproj [B, Xd] = z [B, N_z] times the z rows of dec_wx
+ * and, for a hyper decoder, of dec_hyp_wx. */
+static void zproj_forward(const struct sketchrnn *m, const real *z, int B,
+			  real *zproj)
+{
+	int Nz = m->cfg.z_size, G = 4 * m->dec.H, Gh = 4 * m->dec.Nh;
+	int Xd = lstm_xbias_size(&m->dec);
+	const struct lstm_params *p = &m->w.dec;
+
+	gemm(0, 0, B, G, Nz, 1, z, Nz, p->wx + 5L * G, G, 0, zproj, Xd);
+	if (m->dec.cell == CELL_HYPER)
+		gemm(0, 0, B, Gh, Nz, 1, z, Nz, p->hyp_wx + 5L * Gh, Gh, 0,
+		     zproj + G, Xd);
+}
+
 void sketchrnn_decoder_start(const struct sketchrnn *m, const real *z, int B,
 			     real *init, real *c, real *h, real *zproj)
 {
-	int Hd = m->dec.H, Nz = m->cfg.z_size, G = 4 * Hd;
-	/* state layout: LSTM [c, h], layer-norm LSTM [h, c] */
-	int coff = m->dec.cell == CELL_LSTM ? 0 : Hd;
+	int Nz = m->cfg.z_size, Sd = lstm_state_size(&m->dec);
+	/* state layout: LSTM [c, h], layer-norm LSTM [h, c], hyper [h, c]
+	 * with h = [h, h^] and c = [c, c^] */
+	int coff = m->dec.cell == CELL_LSTM ? 0 : Sd;
 	const struct sketchrnn_weights *w = &m->w;
 
-	gemm(0, 0, B, 2 * Hd, Nz, 1, z, Nz, w->init_w, 2 * Hd, 0, init, 2 * Hd);
-	add_rows(init, w->init_b, B, 2 * Hd);
-	for (long i = 0; i < 2L * B * Hd; i++)
+	gemm(0, 0, B, 2 * Sd, Nz, 1, z, Nz, w->init_w, 2 * Sd, 0, init, 2 * Sd);
+	add_rows(init, w->init_b, B, 2 * Sd);
+	for (long i = 0; i < 2L * B * Sd; i++)
 		init[i] = r_tanh(init[i]);
 	for (int b = 0; b < B; b++) {
-		memcpy(c + (long)b * Hd, init + 2L * b * Hd + coff,
-		       Hd * sizeof(real));
-		memcpy(h + (long)b * Hd, init + 2L * b * Hd + (Hd - coff),
-		       Hd * sizeof(real));
+		memcpy(c + (long)b * Sd, init + 2L * b * Sd + coff,
+		       Sd * sizeof(real));
+		memcpy(h + (long)b * Sd, init + 2L * b * Sd + (Sd - coff),
+		       Sd * sizeof(real));
 	}
-	gemm(0, 0, B, G, Nz, 1, z, Nz, w->dec.wx + 5L * G, G, 0, zproj, G);
+	zproj_forward(m, z, B, zproj);
 }
 
 static void encode(struct sketchrnn *m)
@@ -433,7 +518,7 @@ void sketchrnn_encode(struct sketchrnn *m, const real *strokes, const int *len)
 double sketchrnn_forward(struct sketchrnn *m, const real *strokes,
 			 const int *len, double kl_weight, double kl_tolerance)
 {
-	int B = m->B, T = m->T, Hd = m->dec.H;
+	int B = m->B, T = m->T, Hd = m->dec.H, Sd = lstm_state_size(&m->dec);
 	int M = m->cfg.num_mixture, W = MDN_WIDTH(M);
 	long TB = (long)T * B;
 
@@ -441,13 +526,13 @@ double sketchrnn_forward(struct sketchrnn *m, const real *strokes,
 	if (m->cfg.conditional) {
 		encode(m);
 	} else {
-		memset(m->adec.h, 0, (size_t)B * Hd * sizeof(real));
-		memset(m->adec.c, 0, (size_t)B * Hd * sizeof(real));
+		memset(m->adec.h, 0, (size_t)B * Sd * sizeof(real));
+		memset(m->adec.c, 0, (size_t)B * Sd * sizeof(real));
 	}
 	lstm_forward(&m->dec, &m->adec, &m->w.dec, m->xdec,
 		     m->cfg.conditional ? m->zproj : NULL, NULL,
 		     m->use_mask ? m->adec.mask : NULL, T, B);
-	gemm(0, 0, (int)TB, W, Hd, 1, m->adec.h + (long)B * Hd, Hd, m->w.out_w,
+	gemm(0, 0, (int)TB, W, Hd, 1, m->adec.h + (long)B * Sd, Sd, m->w.out_w,
 	     W, 0, m->y, W);
 	add_rows(m->y, m->w.out_b, TB, W);
 	mdn_loss_forward(m->y, m->target, TB, M, m->pen_masked, &m->ls, &m->lp);
@@ -463,32 +548,47 @@ double sketchrnn_forward(struct sketchrnn *m, const real *strokes,
 	return m->cost;
 }
 
+/* zproj_backward: from dzproj to the z rows of dec_wx (and dec_hyp_wx)
+ * and dz = their part of the gradient of z. */
+static void zproj_backward(struct sketchrnn *m)
+{
+	int B = m->B, Nz = m->cfg.z_size, G = 4 * m->dec.H, Gh = 4 * m->dec.Nh;
+	int Xd = lstm_xbias_size(&m->dec);
+	const struct lstm_params *p = &m->w.dec, *g = &m->g.dec;
+
+	gemm(1, 0, Nz, G, B, 1, m->z, Nz, m->dzproj, Xd, 1, g->wx + 5L * G, G);
+	gemm(0, 1, B, Nz, G, 1, m->dzproj, Xd, p->wx + 5L * G, G, 0, m->dz, Nz);
+	if (m->dec.cell != CELL_HYPER)
+		return;
+	gemm(1, 0, Nz, Gh, B, 1, m->z, Nz, m->dzproj + G, Xd, 1,
+	     g->hyp_wx + 5L * Gh, Gh);
+	gemm(0, 1, B, Nz, Gh, 1, m->dzproj + G, Xd, p->hyp_wx + 5L * Gh, Gh, 1,
+	     m->dz, Nz);
+}
+
 /* init_backward: gradients of the decoder's initial state and z
- * projection into z, init_w, init_b and dec_wx's z rows. */
+ * projection into z, init_w, init_b and the z rows of the input weights. */
 static void init_backward(struct sketchrnn *m)
 {
-	int B = m->B, Hd = m->dec.H, Nz = m->cfg.z_size, G = 4 * Hd;
-	int coff = m->dec.cell == CELL_LSTM ? 0 : Hd;
+	int B = m->B, Nz = m->cfg.z_size, Sd = lstm_state_size(&m->dec);
+	int coff = m->dec.cell == CELL_LSTM ? 0 : Sd;
 	struct sketchrnn_weights *w = &m->w, *g = &m->g;
 
-	gemm(1, 0, Nz, G, B, 1, m->z, Nz, m->dzproj, G, 1, g->dec.wx + 5L * G,
-	     G);
-	gemm(0, 1, B, Nz, G, 1, m->dzproj, G, w->dec.wx + 5L * G, G, 0, m->dz,
-	     Nz);
+	zproj_backward(m);
 	for (int b = 0; b < B; b++) {
-		real *di = m->dinit + 2L * b * Hd;
-		const real *in = m->init + 2L * b * Hd;
+		real *di = m->dinit + 2L * b * Sd;
+		const real *in = m->init + 2L * b * Sd;
 
-		memcpy(di + coff, m->dc0 + (long)b * Hd, Hd * sizeof(real));
-		memcpy(di + (Hd - coff), m->dh0 + (long)b * Hd,
-		       Hd * sizeof(real));
-		for (int k = 0; k < 2 * Hd; k++)
+		memcpy(di + coff, m->dc0 + (long)b * Sd, Sd * sizeof(real));
+		memcpy(di + (Sd - coff), m->dh0 + (long)b * Sd,
+		       Sd * sizeof(real));
+		for (int k = 0; k < 2 * Sd; k++)
 			di[k] *= 1 - in[k] * in[k];
 	}
-	gemm(1, 0, Nz, 2 * Hd, B, 1, m->z, Nz, m->dinit, 2 * Hd, 1, g->init_w,
-	     2 * Hd);
-	add_colsum(g->init_b, m->dinit, B, 2 * Hd);
-	gemm(0, 1, B, Nz, 2 * Hd, 1, m->dinit, 2 * Hd, w->init_w, 2 * Hd, 1,
+	gemm(1, 0, Nz, 2 * Sd, B, 1, m->z, Nz, m->dinit, 2 * Sd, 1, g->init_w,
+	     2 * Sd);
+	add_colsum(g->init_b, m->dinit, B, 2 * Sd);
+	gemm(0, 1, B, Nz, 2 * Sd, 1, m->dinit, 2 * Sd, w->init_w, 2 * Sd, 1,
 	     m->dz, Nz);
 }
 
@@ -534,22 +634,22 @@ static void encode_backward(struct sketchrnn *m)
 
 void sketchrnn_backward(struct sketchrnn *m)
 {
-	int B = m->B, T = m->T, Hd = m->dec.H;
+	int B = m->B, T = m->T, Hd = m->dec.H, Sd = lstm_state_size(&m->dec);
 	int M = m->cfg.num_mixture, W = MDN_WIDTH(M);
-	long TB = (long)T * B;
+	long TB = (long)T * B, Xd = lstm_xbias_size(&m->dec);
 	int cond = m->cfg.conditional;
 
 	memset(m->grads, 0, (size_t)m->nparams * sizeof(real));
 	mdn_loss_backward(m->y, m->target, TB, M, m->pen_masked,
 			  (real)(1.0 / (double)TB), m->dy);
-	gemm(1, 0, Hd, W, (int)TB, 1, m->adec.h + (long)B * Hd, Hd, m->dy, W, 1,
+	gemm(1, 0, Hd, W, (int)TB, 1, m->adec.h + (long)B * Sd, Sd, m->dy, W, 1,
 	     m->g.out_w, W);
 	add_colsum(m->g.out_b, m->dy, TB, W);
 	gemm(0, 1, (int)TB, Hd, W, 1, m->dy, W, m->w.out_w, W, 0, m->ddec, Hd);
 	if (cond) {
-		memset(m->dzproj, 0, 4L * B * Hd * sizeof(real));
-		memset(m->dh0, 0, (size_t)B * Hd * sizeof(real));
-		memset(m->dc0, 0, (size_t)B * Hd * sizeof(real));
+		memset(m->dzproj, 0, (size_t)(B * Xd) * sizeof(real));
+		memset(m->dh0, 0, (size_t)B * Sd * sizeof(real));
+		memset(m->dc0, 0, (size_t)B * Sd * sizeof(real));
 	}
 	lstm_backward(&m->dec, &m->adec, &m->w.dec, &m->g.dec, m->xdec, NULL,
 		      m->use_mask ? m->adec.mask : NULL, T, B, m->ddec, NULL,

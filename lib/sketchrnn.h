@@ -7,7 +7,8 @@
  * All parameters live in one contiguous buffer described by a named table
  * (name, shape, offset); the gradients mirror it, so an optimizer is one
  * loop over nparams.  Weights are stored [in, out], gates i, j, f, o (see
- * lstm.h and model(5)).
+ * lstm.h, hyper.h and model(5)).  Sd below is the decoder's state size,
+ * Hd or, for a hyper decoder, Hd + Nh; Xd its z projection, 4 Sd.
  *
  * Inputs per batch: strokes [B, T+1, 5] stroke-5 with the start token as
  * row 0 and padding rows (0,0,0,0,1) after each drawing, T = N_max; len [B]
@@ -29,16 +30,18 @@
 struct rng;
 
 struct sketchrnn_config {
-	int conditional; /* 1: encoder + z (VAE); 0: decoder only */
-	int enc_cell;	 /* CELL_LSTM or CELL_LAYER_NORM */
-	int dec_cell;	 /* CELL_LSTM or CELL_LAYER_NORM */
-	int enc_size;	 /* encoder units per direction (reference 256) */
-	int dec_size;	 /* decoder units (reference 512) */
-	int z_size;	 /* latent size N_z (reference 128) */
-	int num_mixture; /* mixture components M (reference 20) */
+	int conditional;     /* 1: encoder + z (VAE); 0: decoder only */
+	int enc_cell;	     /* CELL_LSTM or CELL_LAYER_NORM */
+	int dec_cell;	     /* CELL_LSTM, CELL_LAYER_NORM or CELL_HYPER */
+	int enc_size;	     /* encoder units per direction (reference 256) */
+	int dec_size;	     /* decoder units (reference 512) */
+	int z_size;	     /* latent size N_z (reference 128) */
+	int num_mixture;     /* mixture components M (reference 20) */
+	int hyper_num_units; /* CELL_HYPER: Nh (reference 256) */
+	int hyper_embedding_size; /* CELL_HYPER: E (reference 32) */
 };
 
-#define SKETCHRNN_MAX_TENSORS 32
+#define SKETCHRNN_MAX_TENSORS 48
 
 struct sketchrnn_tensor {
 	char name[16]; /* e.g. "dec_wh" */
@@ -54,7 +57,7 @@ struct sketchrnn_weights {
 	struct lstm_params dec;		   /* decoder; wx is [5+N_z, 4H] */
 	real *mu_w, *mu_b;		   /* [2He, N_z], [N_z] */
 	real *sigma_w, *sigma_b;	   /* [2He, N_z], [N_z] */
-	real *init_w, *init_b;		   /* [N_z, 2Hd], [2Hd] */
+	real *init_w, *init_b;		   /* [N_z, 2Sd], [2Sd] */
 	real *out_w, *out_b;		   /* [Hd, 6M+3], [6M+3] */
 };
 
@@ -80,9 +83,9 @@ struct sketchrnn {
 	real *dhfw, *dhbw;	 /* [B, He] */
 	real *mu, *sh, *eps, *z; /* [B, N_z] */
 	real *dmu, *dsh, *dz;	 /* [B, N_z] */
-	real *init, *dinit;	 /* [B, 2Hd] tanh(W z + b), state layout */
-	real *zproj, *dzproj;	 /* [B, 4Hd] z part of the decoder input */
-	real *dh0, *dc0;	 /* [B, Hd] */
+	real *init, *dinit;	 /* [B, 2Sd] tanh(W z + b), state layout */
+	real *zproj, *dzproj;	 /* [B, Xd] z part of the decoder input */
+	real *dh0, *dc0;	 /* [B, Sd] */
 	real *y, *dy;		 /* [T, B, 6M+3] head outputs */
 	real *ddec;		 /* [T, B, Hd] gradient of decoder outputs */
 
@@ -130,10 +133,11 @@ double sketchrnn_forward(struct sketchrnn *m, const real *strokes,
  * For encode(1); conditional models only. */
 void sketchrnn_encode(struct sketchrnn *m, const real *strokes, const int *len);
 /* sketchrnn_decoder_start: what z [B, N_z] gives the decoder of a
- * conditional model: init [B, 2Hd] = tanh(z init_w + init_b), the initial
- * state c and h [B, Hd] each cut from it (LSTM [c, h], layer-norm LSTM
- * [h, c], as the reference), and zproj [B, 4Hd] = z times the z rows of
- * dec_wx, the input projection of z, which is the same at every step. */
+ * conditional model: init [B, 2Sd] = tanh(z init_w + init_b), the initial
+ * state c and h [B, Sd] each cut from it (LSTM [c, h], layer-norm LSTM
+ * [h, c], HyperLSTM [h, h^, c, c^], as the reference), and zproj [B, Xd]
+ * = z times the z rows of dec_wx (and of dec_hyp_wx after them), the
+ * input projection of z, which is the same at every step. */
 void sketchrnn_decoder_start(const struct sketchrnn *m, const real *z, int B,
 			     real *init, real *c, real *h, real *zproj);
 /* sketchrnn_backward: m->grads = d cost / d params of the last forward. */

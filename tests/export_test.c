@@ -52,8 +52,8 @@ static char *to_text(const struct sketchrnn *net, long *clipped, size_t *len)
 
 static void run(int conditional)
 {
-	struct sketchrnn_config c = {conditional, CELL_LSTM, CELL_LSTM, 16,
-				     32,	  8,	     20};
+	struct sketchrnn_config c = {conditional, CELL_LSTM, CELL_LSTM, 16, 32,
+				     8,		  20,	     0,		0};
 	struct sketchrnn a, b;
 	struct sketchjs js;
 	struct rng r;

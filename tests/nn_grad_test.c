@@ -3,11 +3,12 @@
  * finite differences, in double precision (this program and the kernels
  * it links are compiled with -DSKETCH_DOUBLE), on tiny shapes.
  *
- * Checked: gemm against the naive loop; the LSTM and layer-norm LSTM cells
- * (lengths, dropout masks, per-sample input bias, initial state: every
- * parameter tensor and every input gradient); the mixture loss; the KL
- * term; the whole model in three configurations, every parameter tensor;
- * one Adam step against its formula.  An element passes when
+ * Checked: gemm against the naive loop; the LSTM, layer-norm LSTM and
+ * HyperLSTM cells (lengths, dropout masks, per-sample input bias, initial
+ * state: every parameter tensor and every input gradient); the mixture
+ * loss; the KL term; the whole model in several configurations (hyper
+ * decoders among them), every parameter tensor; the reference parameter
+ * counts; one Adam step against its formula.  An element passes when
  * |analytic - numeric| <= ATOL + RTOL max(|analytic|, |numeric|).
  * One "ok"/"not ok" line per tensor; any failure makes the exit status 1.
  */
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "adam.h"
+#include "hyper.h"
 #include "lstm.h"
 #include "mdn.h"
 #include "rng.h"
@@ -45,7 +47,7 @@ static void report(int ok, const char *fmt, const char *what, double err)
 /* compare: analytic a[n] against numeric d[n]. */
 static void compare(const char *what, const double *a, const double *d, long n)
 {
-	double worst = 0;
+	double worst = 0, rel = 0;
 	int ok = n > 0;
 
 	for (long i = 0; i < n; i++) {
@@ -55,8 +57,14 @@ static void compare(const char *what, const double *a, const double *d, long n)
 		if (!(e <= ATOL + RTOL * s))
 			ok = 0;
 		worst = e > worst ? e : worst;
+		if (s > 1e-6 && e / s > rel)
+			rel = e / s;
 	}
-	report(ok, "gradient of %s", what, worst);
+	printf("%s - gradient of %s (max error %.3g, max relative %.3g where "
+	       "|g| > 1e-6)\n",
+	       ok ? "ok" : "not ok", what, worst, rel);
+	if (!ok)
+		failures++;
 }
 
 static void randomize(double *p, long n, double scale)
@@ -139,39 +147,87 @@ struct lstm_case {
 	double *dx, *dxbias, *dh0, *dc0;
 };
 
+/* point_hyper: a hyper cell's own tensors from base on (hyper.h). */
+static void point_hyper(struct lstm_params *p, double *base,
+			const struct lstm *l)
+{
+	long H = l->H, Nh = l->Nh, E = l->E, Gh = 4 * Nh;
+
+	p->hyp_wx = base;
+	p->hyp_wh = p->hyp_wx + l->in * Gh;
+	p->hyp_ln_g = p->hyp_wh + (H + Nh) * Gh;
+	p->hyp_ln_b = p->hyp_ln_g + Gh;
+	p->hyp_lnc_g = p->hyp_ln_b + Gh;
+	p->hyp_lnc_b = p->hyp_lnc_g + Nh;
+	p->zw_w = p->hyp_lnc_b + Nh;
+	p->zw_b = p->zw_w + Nh * 8 * E;
+	p->alpha_w = p->zw_b + 8 * E;
+	p->zb_w = p->alpha_w + 8 * E * H;
+	p->beta_w = p->zb_w + Nh * 4 * E;
+}
+
 static void point_cell(struct lstm_params *p, double *base,
 		       const struct lstm *l)
 {
 	long G = 4L * l->H;
+	double *q;
 
 	memset(p, 0, sizeof(*p));
 	p->wx = base;
 	p->wh = p->wx + l->in * G;
-	if (l->cell == CELL_LSTM) {
-		p->b = p->wh + l->H * G;
-	} else {
-		p->ln_g = p->wh + l->H * G;
+	q = p->wh + l->H * G;
+	if (l->cell != CELL_LAYER_NORM) {
+		p->b = q;
+		q += G;
+	}
+	if (l->cell != CELL_LSTM) {
+		p->ln_g = q;
 		p->ln_b = p->ln_g + G;
 		p->lnc_g = p->ln_b + G;
 		p->lnc_b = p->lnc_g + l->H;
+		q = p->lnc_b + l->H;
 	}
+	if (l->cell == CELL_HYPER)
+		point_hyper(p, q, l);
 }
 
+/* gains_near_one: layer-norm gains (and a hyper cell's zw bias, which
+ * starts at 1) moved to 1 + U(-0.8, 0.8). */
+static void gains_near_one(const struct lstm_params *p, const struct lstm *l)
+{
+	struct {
+		double *v;
+		long n;
+	} t[] = {{p->ln_g, 4L * l->H},
+		 {p->lnc_g, l->H},
+		 {p->hyp_ln_g, 4L * l->Nh},
+		 {p->hyp_lnc_g, l->Nh},
+		 {p->zw_b, 8L * l->E}};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		for (long k = 0; t[i].v && k < t[i].n; k++)
+			t[i].v[k] += 1;
+}
+
+/* lstm_loss: sum of R times the outputs h[1..T] (the first H values of
+ * each state row) plus RhT, RcT times the whole final state. */
 static double lstm_loss(void *ctx)
 {
 	struct lstm_case *c = ctx;
-	long BH = (long)c->B * c->l.H;
+	int H = c->l.H, S = lstm_state_size(&c->l);
+	long BS = (long)c->B * S;
 	double s = 0;
 
-	memcpy(c->a.h, c->h0, BH * sizeof(double));
-	memcpy(c->a.c, c->c0, BH * sizeof(double));
+	memcpy(c->a.h, c->h0, BS * sizeof(double));
+	memcpy(c->a.c, c->c0, BS * sizeof(double));
 	lstm_forward(&c->l, &c->a, &c->p, c->x, c->xbias, c->len, c->mask, c->T,
 		     c->B);
-	for (long i = 0; i < c->T * BH; i++)
-		s += c->a.h[BH + i] * c->R[i];
-	for (long i = 0; i < BH; i++)
-		s += c->a.h[c->T * BH + i] * c->RhT[i] +
-		     c->a.c[c->T * BH + i] * c->RcT[i];
+	for (long r = 0; r < (long)c->T * c->B; r++)
+		for (int j = 0; j < H; j++)
+			s += c->a.h[BS + r * S + j] * c->R[r * H + j];
+	for (long i = 0; i < BS; i++)
+		s += c->a.h[c->T * BS + i] * c->RhT[i] +
+		     c->a.c[c->T * BS + i] * c->RcT[i];
 	return s;
 }
 
@@ -183,13 +239,18 @@ static double *dalloc(long n)
 static void test_lstm(int cell, int use_len, int use_mask)
 {
 	struct lstm_case c;
+	int hyper = cell == CELL_HYPER;
 	int in = 3, H = 4, T = 5, B = 3;
-	long BH = (long)B * H;
+	long BH = (long)B * H, BS, X;
 	char what[96];
-	const char *cname = cell == CELL_LSTM ? "lstm" : "layer_norm";
+	const char *cname = cell == CELL_LSTM	      ? "lstm"
+			    : cell == CELL_LAYER_NORM ? "layer_norm"
+						      : "hyper";
 
 	memset(&c, 0, sizeof(c));
-	c.l = (struct lstm){cell, in, H};
+	c.l = (struct lstm){cell, in, H, hyper ? 3 : 0, hyper ? 2 : 0};
+	BS = (long)B * lstm_state_size(&c.l);
+	X = (long)B * lstm_xbias_size(&c.l);
 	c.T = T;
 	c.B = B;
 	c.len[0] = T;
@@ -204,29 +265,31 @@ static void test_lstm(int cell, int use_len, int use_mask)
 	if (cell == CELL_LAYER_NORM)
 		for (int k = 0; k < 5 * H; k++)
 			c.p.ln_g[k] += 1; /* ln_g, ln_b, lnc_g follow */
+	if (hyper)
+		gains_near_one(&c.p, &c.l);
 	lstm_acts_alloc(&c.a, &c.l, T, B, use_mask);
 	c.x = dalloc((long)T * B * in);
-	c.xbias = dalloc((long)B * 4 * H);
-	c.h0 = dalloc(BH);
-	c.c0 = dalloc(BH);
+	c.xbias = dalloc(X);
+	c.h0 = dalloc(BS);
+	c.c0 = dalloc(BS);
 	c.R = dalloc(T * BH);
-	c.RhT = dalloc(BH);
-	c.RcT = dalloc(BH);
+	c.RhT = dalloc(BS);
+	c.RcT = dalloc(BS);
 	randomize(c.x, (long)T * B * in, 1);
-	randomize(c.xbias, (long)B * 4 * H, 0.5);
-	randomize(c.h0, BH, 0.5);
-	randomize(c.c0, BH, 0.5);
+	randomize(c.xbias, X, 0.5);
+	randomize(c.h0, BS, 0.5);
+	randomize(c.c0, BS, 0.5);
 	randomize(c.R, T * BH, 1);
-	randomize(c.RhT, BH, 1);
-	randomize(c.RcT, BH, 1);
+	randomize(c.RhT, BS, 1);
+	randomize(c.RcT, BS, 1);
 	if (use_mask) {
 		c.mask = c.a.mask;
 		lstm_mask_fill(c.mask, T * BH, 0.7, &rng);
 	}
 	c.dx = dalloc((long)T * B * in);
-	c.dxbias = dalloc((long)B * 4 * H);
-	c.dh0 = dalloc(BH);
-	c.dc0 = dalloc(BH);
+	c.dxbias = dalloc(X);
+	c.dh0 = dalloc(BS);
+	c.dc0 = dalloc(BS);
 
 	lstm_loss(&c);
 	lstm_backward(&c.l, &c.a, &c.p, &c.g, c.x, c.len, c.mask, T, B, c.R,
@@ -244,10 +307,21 @@ static void test_lstm(int cell, int use_len, int use_mask)
 	    {"ln_b", c.p.ln_b, c.g.ln_b, 4L * H},
 	    {"lnc_g", c.p.lnc_g, c.g.lnc_g, H},
 	    {"lnc_b", c.p.lnc_b, c.g.lnc_b, H},
+	    {"hyp_wx", c.p.hyp_wx, c.g.hyp_wx, (long)in * 4 * c.l.Nh},
+	    {"hyp_wh", c.p.hyp_wh, c.g.hyp_wh, (long)(H + c.l.Nh) * 4 * c.l.Nh},
+	    {"hyp_ln_g", c.p.hyp_ln_g, c.g.hyp_ln_g, 4L * c.l.Nh},
+	    {"hyp_ln_b", c.p.hyp_ln_b, c.g.hyp_ln_b, 4L * c.l.Nh},
+	    {"hyp_lnc_g", c.p.hyp_lnc_g, c.g.hyp_lnc_g, c.l.Nh},
+	    {"hyp_lnc_b", c.p.hyp_lnc_b, c.g.hyp_lnc_b, c.l.Nh},
+	    {"zw_w", c.p.zw_w, c.g.zw_w, 8L * c.l.Nh * c.l.E},
+	    {"zw_b", c.p.zw_b, c.g.zw_b, 8L * c.l.E},
+	    {"alpha_w", c.p.alpha_w, c.g.alpha_w, 8L * c.l.E * H},
+	    {"zb_w", c.p.zb_w, c.g.zb_w, 4L * c.l.Nh * c.l.E},
+	    {"beta_w", c.p.beta_w, c.g.beta_w, 4L * c.l.E * H},
 	    {"x", c.x, c.dx, (long)T * B * in},
-	    {"xbias", c.xbias, c.dxbias, (long)B * 4 * H},
-	    {"h0", c.h0, c.dh0, BH},
-	    {"c0", c.c0, c.dc0, BH},
+	    {"xbias", c.xbias, c.dxbias, X},
+	    {"h0", c.h0, c.dh0, BS},
+	    {"c0", c.c0, c.dc0, BS},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		if (!t[i].v)
@@ -392,8 +466,8 @@ static void test_model(const char *label, int conditional, int enc_cell,
 		       int dec_cell, double keep, double kltol)
 {
 	struct model_case c;
-	struct sketchrnn_config cfg = {conditional, enc_cell, dec_cell, 3,
-				       4,	    2,	      2};
+	struct sketchrnn_config cfg = {conditional, enc_cell, dec_cell, 3, 4,
+				       2,	    2,	      3,	2};
 	int B = 3, T = 6;
 	char what[96];
 
@@ -428,16 +502,24 @@ static void test_model(const char *label, int conditional, int enc_cell,
 	sketchrnn_free(&c.m);
 }
 
-/* The reference's parameter count for the default configuration. */
+/* The reference's parameter counts for the default configuration, with
+ * the lstm and with the hyper decoder (Magenta's variables counted by
+ * hand: HyperLSTMCell W_xh, W_hh, bias, ln_all, ln_c; its
+ * LayerNormLSTMCell of 256 on [x, h]; 8 zw and alpha, 4 zb and beta). */
 static void test_count(void)
 {
 	struct sketchrnn m;
-	struct sketchrnn_config cfg = {1,   CELL_LSTM, CELL_LSTM, 256,
-				       512, 128,       20};
+	struct sketchrnn_config cfg = {1,   CELL_LSTM, CELL_LSTM, 256, 512,
+				       128, 20,	       256,	  32};
 
 	sketchrnn_build(&m, &cfg);
 	report(m.nparams == 2186107, "%s parameter count is 2186107",
 	       "default model", (double)(m.nparams - 2186107));
+	sketchrnn_free(&m);
+	cfg.dec_cell = CELL_HYPER;
+	sketchrnn_build(&m, &cfg);
+	report(m.nparams == 3477627, "%s parameter count is 3477627",
+	       "default model, hyper decoder", (double)(m.nparams - 3477627));
 	sketchrnn_free(&m);
 }
 
@@ -480,7 +562,7 @@ int main(int argc, char **argv)
 	util_init(argv[0]);
 	rng_seed(&rng, 12345);
 	test_gemm();
-	for (int cell = 0; cell < 2; cell++)
+	for (int cell = 0; cell < 3; cell++)
 		for (int v = 0; v < 3; v++)
 			test_lstm(cell, v >= 1, v == 2);
 	test_mdn(0);
@@ -494,6 +576,11 @@ int main(int argc, char **argv)
 	test_model("decoder only lstm", 0, CELL_LSTM, CELL_LSTM, 0.8, 0.2);
 	test_model("decoder only layer_norm", 0, CELL_LAYER_NORM,
 		   CELL_LAYER_NORM, 1, 0.2);
+	test_model("lstm enc, hyper dec", 1, CELL_LSTM, CELL_HYPER, 1, 0.05);
+	test_model("layer_norm enc, hyper dec, dropout", 1, CELL_LAYER_NORM,
+		   CELL_HYPER, 0.7, 0.05);
+	test_model("decoder only hyper, dropout", 0, CELL_LSTM, CELL_HYPER, 0.8,
+		   0.2);
 	test_count();
 	test_adam();
 	if (failures)

@@ -144,6 +144,30 @@ static void compare(const struct fixture *fx, const char *label,
 	report(ok, what, ea, er);
 }
 
+/* config: the network shape and batch of a fixture's config tensor
+ * (make_fixture.py): conditional, enc_cell, dec_cell, enc_size, dec_size,
+ * z_size, num_mixture, B, N_max, and for a hyper decoder Nh, E. */
+static void config(const struct ftensor *cf, struct sketchrnn_config *c, int *B,
+		   int *T)
+{
+	const float *d = cf->data;
+
+	memset(c, 0, sizeof(*c));
+	c->conditional = (int)d[0];
+	c->enc_cell = (int)d[1];
+	c->dec_cell = (int)d[2];
+	c->enc_size = (int)d[3];
+	c->dec_size = (int)d[4];
+	c->z_size = (int)d[5];
+	c->num_mixture = (int)d[6];
+	*B = (int)d[7];
+	*T = (int)d[8];
+	if (cf->n == 11) {
+		c->hyper_num_units = (int)d[9];
+		c->hyper_embedding_size = (int)d[10];
+	}
+}
+
 static void run_fixture(const char *dir, const char *label)
 {
 	char path[512], name[96];
@@ -161,14 +185,9 @@ static void run_fixture(const char *dir, const char *label)
 	st = get(fx, "input.strokes");
 	ln = get(fx, "input.lengths");
 	ep = get(fx, "input.eps");
-	if (!cf || cf->n != 9 || !st || !ln)
+	if (!cf || (cf->n != 9 && cf->n != 11) || !st || !ln)
 		die("%s: config or inputs missing", path);
-	cfg = (struct sketchrnn_config){(int)cf->data[0], (int)cf->data[1],
-					(int)cf->data[2], (int)cf->data[3],
-					(int)cf->data[4], (int)cf->data[5],
-					(int)cf->data[6]};
-	B = (int)cf->data[7];
-	T = (int)cf->data[8];
+	config(cf, &cfg, &B, &T);
 	if (B > 64 || ln->n != B || st->n != (long)B * (T + 1) * 5)
 		die("%s: input shapes", path);
 	for (int b = 0; b < B; b++)
@@ -264,8 +283,8 @@ static void run_fixture(const char *dir, const char *label)
  * backward of a small batch; copies the gradients to g. */
 static double run_seeded(uint64_t seed, float *g, long *n)
 {
-	struct sketchrnn_config cfg = {1, CELL_LSTM, CELL_LAYER_NORM, 8, 16,
-				       4, 3};
+	struct sketchrnn_config cfg = {
+	    1, CELL_LSTM, CELL_LAYER_NORM, 8, 16, 4, 3, 0, 0};
 	struct sketchrnn m;
 	struct rng r;
 	int B = 4, T = 10, len[4] = {10, 6, 3, 1};

@@ -95,7 +95,8 @@ static void shard_kls(struct sketchrnn *m, const real *s, const int *len,
 
 static void run(int conditional, int cell, int floor_case)
 {
-	struct sketchrnn_config c = {conditional, cell, cell, 12, 24, 6, 5};
+	struct sketchrnn_config c = {conditional, cell, cell, 12, 24,
+				     6,		  5,	0,    0};
 	struct sketchrnn m;
 	struct rng r;
 	real *s = xmalloc((size_t)B * (T + 1) * 5 * sizeof(real));
