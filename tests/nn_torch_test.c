@@ -10,6 +10,9 @@
  * learning-rate and KL-weight schedules and clipping) and the parameters
  * after them.  An element passes when |c - ref| <= RTOL |ref| + ATOL.
  * The dropout fixture also fixes the recurrent-dropout masks of both.
+ * The hyper fixture (a HyperLSTM decoder, Magenta's HyperLSTMCell
+ * transcribed in PyTorch, with dropout masks) also compares the
+ * decoder's whole state [h, h^], [c, c^] after every step.
  * Then determinism: the same seed gives bit-identical gradients (dropout
  * on), and the generator's first outputs are pinned.
  * Usage: nn_torch_test [fixture-dir] (default tests/torch).
@@ -245,6 +248,12 @@ static void run_fixture(const char *dir, const char *label)
 	}
 	compare(fx, label, "out.y", m.y,
 		(long)T * B * (6 * cfg.num_mixture + 3));
+	if (get(fx, "out.state_h")) {
+		long S = lstm_state_size(&m.dec);
+
+		compare(fx, label, "out.state_h", m.adec.h + B * S, T * B * S);
+		compare(fx, label, "out.state_c", m.adec.c + B * S, T * B * S);
+	}
 	float loss[5] = {(float)m.ls, (float)m.lp, (float)m.kl, (float)m.kl_c,
 			 (float)m.cost};
 	compare(fx, label, "out.loss", loss, 5);
@@ -360,6 +369,7 @@ int main(int argc, char **argv)
 	run_fixture(dir, "layer_norm");
 	run_fixture(dir, "decoder_only");
 	run_fixture(dir, "dropout");
+	run_fixture(dir, "hyper");
 	test_determinism();
 	if (failures)
 		printf("# %d checks failed\n", failures);

@@ -9,7 +9,11 @@ eps 1e-3, normalised c for the output only), a bidirectional encoder that
 respects each drawing's length, a decoder fed [S_{t-1}; z] at every step,
 the mixture-density loss with its 1e-6 floor, the KL floor, TF-style Adam
 (eps 1e-8 added to sqrt(v)) with element-wise clipping to [-1, 1] and the
-learning-rate and KL-weight schedules.  Everything runs in float64 on
+learning-rate and KL-weight schedules.  The "hyper" fixture's decoder is a
+transcription of Magenta's HyperLSTMCell (layer norm on): a layer-norm
+hyper cell on [x, h] whose output scales each gate block of x W_xh and
+h W_hh through its own hyper_norm (zw, alpha; zb, beta for the h blocks),
+then the bias, layer_norm_all, recurrent dropout and the LN_c output.  Everything runs in float64 on
 inputs and weights rounded to float32, so the fixture holds the exact
 answer for the float32 values the C side loads.  Dropout is off, except in
 the "dropout" fixture, which fixes the recurrent-dropout masks (keep 0.75)
@@ -28,7 +32,8 @@ Fixture format (all little-endian):
     u32    ndim, then ndim u32 dimensions
     f32    data, prod(dims) values, row-major
 Names: config (conditional, enc_cell, dec_cell, enc_size, dec_size, z_size,
-num_mixture, B, N_max; cell 0 = lstm, 1 = layer_norm), input.strokes
+num_mixture, B, N_max, and for a hyper decoder hyper_num_units and
+hyper_embedding_size; cell 0 = lstm, 1 = layer_norm, 2 = hyper), input.strokes
 [B, N_max+1, 5], input.lengths [B], input.eps [B, N_z], param.NAME,
 out.mu, out.sigma_hat [B, N_z], out.y [N_max, B, 6M+3] (time-major),
 out.loss [5] (L_s, L_p, KL, max(KL, 0.2), cost at KL weight 0.01),
@@ -36,7 +41,9 @@ grad.NAME, adam.losses [5] (the cost before each of 5 Adam steps),
 adam.param.NAME (the parameters after the 5 steps), and in the dropout
 fixture mask.enc_fw, mask.enc_bw [N_max, B, He] and mask.dec
 [N_max, B, Hd] (0 or 1/keep; mask[t] multiplies tanh(j) at step t of that
-cell, the backward encoder's step t reading point L-t).
+cell, the backward encoder's step t reading point L-t); the hyper fixture
+also has out.state_h and out.state_c [N_max, B, Hd+Nh], the decoder's state
+[h, h^] and [c, c^] after each step.
 """
 import os
 import struct
@@ -46,7 +53,7 @@ import torch
 
 torch.set_default_dtype(torch.float64)
 
-LSTM, LAYER_NORM = 0, 1
+LSTM, LAYER_NORM, HYPER = 0, 1, 2
 FORGET_BIAS = 1.0
 LN_EPS = 1e-3
 KL_TOL = 0.2
@@ -56,28 +63,49 @@ def f32(t):
     return t.float().double()
 
 
+def hyper_sizes(cfg):
+    """(Nh, E) of a hyper decoder's config, else (0, 0)."""
+    return tuple(cfg[7:9]) if len(cfg) > 7 else (0, 0)
+
+
 def param_table(cfg):
     """(name, shape) in the order of the C parameter table."""
-    cond, ec, dc, He, Hd, Nz, M = cfg
+    cond, ec, dc, He, Hd, Nz, M = cfg[:7]
+    Nh, E = hyper_sizes(cfg)
+    S = Hd + Nh
     out = []
 
     def lstm(pre, cell, n_in, H):
         out.append((pre + "_wx", (n_in, 4 * H)))
         out.append((pre + "_wh", (H, 4 * H)))
-        if cell == LSTM:
+        if cell != LAYER_NORM:
             out.append((pre + "_b", (4 * H,)))
-        else:
+        if cell != LSTM:
             out.append((pre + "_ln_g", (4 * H,)))
             out.append((pre + "_ln_b", (4 * H,)))
             out.append((pre + "_lnc_g", (H,)))
             out.append((pre + "_lnc_b", (H,)))
+        if cell == HYPER:
+            # Magenta's hyper W_xh [n_in + H, 4Nh] is hyp_wx over the
+            # first H rows of hyp_wh; its W_hh the last Nh rows.
+            out.append((pre + "_hyp_wx", (n_in, 4 * Nh)))
+            out.append((pre + "_hyp_wh", (H + Nh, 4 * Nh)))
+            out.append((pre + "_hyp_ln_g", (4 * Nh,)))
+            out.append((pre + "_hyp_ln_b", (4 * Nh,)))
+            out.append((pre + "_hyp_lnc_g", (Nh,)))
+            out.append((pre + "_hyp_lnc_b", (Nh,)))
+            out.append((pre + "_zw_w", (Nh, 8 * E)))
+            out.append((pre + "_zw_b", (8 * E,)))
+            out.append((pre + "_alpha_w", (8 * E, H)))
+            out.append((pre + "_zb_w", (Nh, 4 * E)))
+            out.append((pre + "_beta_w", (4 * E, H)))
 
     if cond:
         lstm("enc_fw", ec, 5, He)
         lstm("enc_bw", ec, 5, He)
         out += [("mu_w", (2 * He, Nz)), ("mu_b", (Nz,)),
                 ("sigma_w", (2 * He, Nz)), ("sigma_b", (Nz,)),
-                ("init_w", (Nz, 2 * Hd)), ("init_b", (2 * Hd,))]
+                ("init_w", (Nz, 2 * S)), ("init_b", (2 * S,))]
     lstm("dec", dc, 5 + (Nz if cond else 0), Hd)
     out += [("out_w", (Hd, 6 * M + 3)), ("out_b", (6 * M + 3,))]
     return out
@@ -116,6 +144,48 @@ def cell_step(p, pre, cell, x, h, c, mask=None):
     return h2, c2
 
 
+def hyper_norm(p, layer, hyper_out, k, E, use_bias):
+    """Magenta's HyperLSTMCell.hyper_norm for scaler k (0-3: the x blocks
+    i, j, f, o; 4-7: the h blocks): layer [B, H] times alpha, plus beta
+    for the h blocks."""
+    e = slice(k * E, (k + 1) * E)
+    zw = hyper_out @ p["dec_zw_w"][:, e] + p["dec_zw_b"][e]
+    result = (zw @ p["dec_alpha_w"][e]) * layer
+    if use_bias:
+        eb = slice((k - 4) * E, (k - 3) * E)
+        zb = hyper_out @ p["dec_zb_w"][:, eb]
+        result = result + zb @ p["dec_beta_w"][eb]
+    return result
+
+
+def hyper_step(p, x, th, tc, H, E, mask=None):
+    """One step of Magenta's HyperLSTMCell (use_layer_norm): x [B, in],
+    total_h = [h, h^], total_c = [c, c^] [B, H + Nh]."""
+    h, c = th[:, :H], tc[:, :H]
+    hyp = {"hyp_wx": torch.cat([p["dec_hyp_wx"], p["dec_hyp_wh"][:H]]),
+           "hyp_wh": p["dec_hyp_wh"][H:]}
+    for n in ("ln_g", "ln_b", "lnc_g", "lnc_b"):
+        hyp["hyp_" + n] = p["dec_hyp_" + n]
+    hh2, hc2 = cell_step(hyp, "hyp", LAYER_NORM, torch.cat([x, h], 1),
+                         th[:, H:], tc[:, H:])
+    xh = x @ p["dec_wx"]
+    hh = h @ p["dec_wh"]
+    gates = []
+    for k in range(4):
+        sl = slice(k * H, (k + 1) * H)
+        a = hyper_norm(p, xh[:, sl], hh2, k, E, False) + \
+            hyper_norm(p, hh[:, sl], hh2, 4 + k, E, True) + p["dec_b"][sl]
+        gates.append(layer_norm(a, p["dec_ln_g"][sl], p["dec_ln_b"][sl]))
+    i, j, f, o = gates
+    g = torch.tanh(j)
+    if mask is not None:
+        g = g * mask
+    c2 = c * torch.sigmoid(f + FORGET_BIAS) + torch.sigmoid(i) * g
+    h2 = torch.tanh(layer_norm(c2, p["dec_lnc_g"], p["dec_lnc_b"])) * \
+        torch.sigmoid(o)
+    return torch.cat([h2, hh2], 1), torch.cat([c2, hc2], 1)
+
+
 def encoder_dir(p, pre, cell, xs, lengths, H, masks):
     """Run over xs [B, T, 5]; sample b stops after lengths[b] steps."""
     B, T, _ = xs.shape
@@ -131,7 +201,9 @@ def encoder_dir(p, pre, cell, xs, lengths, H, masks):
 
 
 def forward(cfg, p, strokes, lengths, eps, kl_weight, masks=None):
-    cond, ec, dc, He, Hd, Nz, M = cfg
+    cond, ec, dc, He, Hd, Nz, M = cfg[:7]
+    Nh, E = hyper_sizes(cfg)
+    S = Hd + Nh
     B, T1, _ = strokes.shape
     T = T1 - 1
     res = {}
@@ -149,23 +221,29 @@ def forward(cfg, p, strokes, lengths, eps, kl_weight, masks=None):
         z = mu + torch.exp(sh / 2) * eps
         st = torch.tanh(z @ p["init_w"] + p["init_b"])
         if dc == LSTM:
-            c, h = st[:, :Hd], st[:, Hd:]
-        else:
-            h, c = st[:, :Hd], st[:, Hd:]
+            c, h = st[:, :S], st[:, S:]
+        else:  # layer norm [h, c]; hyper [h, h^, c, c^]
+            h, c = st[:, :S], st[:, S:]
         res["mu"], res["sigma_hat"] = mu, sh
     else:
-        h = torch.zeros(B, Hd)
-        c = torch.zeros(B, Hd)
-    ys = []
+        h = torch.zeros(B, S)
+        c = torch.zeros(B, S)
+    ys, hs, cs = [], [], []
     for t in range(T):
         x = strokes[:, t]
         if cond:
             x = torch.cat([x, z], dim=1)
-        h, c = cell_step(p, "dec", dc, x, h, c,
-                         masks["dec"][t] if masks else None)
-        ys.append(h @ p["out_w"] + p["out_b"])
+        mask = masks["dec"][t] if masks else None
+        if dc == HYPER:
+            h, c = hyper_step(p, x, h, c, Hd, E, mask)
+        else:
+            h, c = cell_step(p, "dec", dc, x, h, c, mask)
+        hs.append(h)
+        cs.append(c)
+        ys.append(h[:, :Hd] @ p["out_w"] + p["out_b"])
     y = torch.stack(ys)  # [T, B, 6M+3]
     res["y"] = y
+    res["state_h"], res["state_c"] = torch.stack(hs), torch.stack(cs)
     tgt = strokes[:, 1:].transpose(0, 1)  # [T, B, 5]
     pen_logits = y[..., :3]
     pi = torch.softmax(y[..., 3:3 + M], dim=-1)
@@ -217,7 +295,7 @@ def make_batch(gen, B, T, lengths):
 
 
 def build(cfg, seed, keep=1.0):
-    cond, ec, dc, He, Hd, Nz, M = cfg
+    cond, ec, dc, He, Hd, Nz, M = cfg[:7]
     B, T = 3, 12
     gen = torch.Generator().manual_seed(seed)
     lengths = torch.tensor([12, 7, 3])
@@ -226,11 +304,11 @@ def build(cfg, seed, keep=1.0):
     params = {}
     for name, shape in param_table(cfg):
         v = torch.randn(*shape, generator=gen) * 0.3
-        if name.endswith("_g"):
+        if name.endswith("_g") or name == "dec_zw_b":
             v = v + 1
         params[name] = f32(v)
-    tensors = [("config", torch.tensor([cond, ec, dc, He, Hd, Nz, M, B, T],
-                                      dtype=torch.float64)),
+    tensors = [("config", torch.tensor(list(cfg[:7]) + [B, T] +
+                                      list(cfg[7:]), dtype=torch.float64)),
                ("input.strokes", strokes),
                ("input.lengths", lengths.double()),
                ("input.eps", eps)]
@@ -250,6 +328,9 @@ def build(cfg, seed, keep=1.0):
         tensors += [("out.mu", res["mu"].detach()),
                     ("out.sigma_hat", res["sigma_hat"].detach())]
     tensors.append(("out.y", res["y"].detach()))
+    if dc == HYPER:
+        tensors += [("out.state_h", res["state_h"].detach()),
+                    ("out.state_c", res["state_c"].detach())]
     tensors.append(("out.loss", torch.stack(
         [res["ls"], res["lp"], res["kl"], res["kl_c"],
          res["cost"]]).detach()))
@@ -305,6 +386,7 @@ def main():
         "layer_norm": ((1, LAYER_NORM, LAYER_NORM, 8, 16, 4, 3), 2, 1.0),
         "decoder_only": ((0, LSTM, LSTM, 8, 16, 4, 3), 3, 1.0),
         "dropout": ((1, LSTM, LAYER_NORM, 8, 16, 4, 3), 4, 0.75),
+        "hyper": ((1, LSTM, HYPER, 8, 16, 4, 3, 8, 4), 5, 0.75),
     }
     for name, (cfg, seed, keep) in configs.items():
         write(os.path.join(out, "fixture_%s.bin" % name),
