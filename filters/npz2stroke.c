@@ -87,7 +87,7 @@ static int put_array(void *ctx, size_t index, const struct npy_num *a)
 static int convert_member(const struct npz *z, struct emit *e,
 			  const char *split)
 {
-	const struct npz_member *m = npz_find(z, split);
+	const struct zip_member *m = npz_find(z, split);
 	unsigned char *buf;
 	size_t len;
 	char where[512];
@@ -97,13 +97,13 @@ static int convert_member(const struct npz *z, struct emit *e,
 		warnmsg("%s: no member '%s.npy'", z->name, split);
 		return -1;
 	}
-	if (npz_extract(z, m, &buf, &len) < 0)
+	if (zip_extract(&z->zip, m, &buf, &len) < 0)
 		return -1;
 	snprintf(where, sizeof where, "%s:%.*s", z->name, (int)m->namelen,
 		 m->name);
 	e->split = split;
 	e->where = where;
-	rc = npy_each(buf, len, where, put_array, e);
+	rc = npz_each(buf, len, where, put_array, e);
 	free(buf);
 	return rc < 0 ? -1 : 0;
 }
@@ -130,7 +130,7 @@ static int convert(const struct options *o, FILE *f, const char *path)
 		rc = -1;
 	} else if (z.is_npy) {
 		e.where = z.name;
-		rc = npy_each(z.buf, z.len, z.name, put_array, &e) < 0 ? -1 : 0;
+		rc = npz_each(z.buf, z.len, z.name, put_array, &e) < 0 ? -1 : 0;
 	} else if (o->split) {
 		rc = convert_member(&z, &e, o->split);
 	} else {

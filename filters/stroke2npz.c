@@ -28,7 +28,7 @@ struct options {
 };
 
 struct state {
-	struct npy_writer w[3];
+	struct pickle_writer w[3]; /* one object array a split */
 	int16_t *rows;
 	size_t cap;
 };
@@ -90,7 +90,7 @@ static int add(struct state *s, const struct options *o,
 			why);
 		return -1;
 	}
-	npy_writer_add(&s->w[split], s->rows, d->n);
+	pickle_writer_add(&s->w[split], s->rows, d->n);
 	return 0;
 }
 
@@ -122,18 +122,11 @@ static int read_stream(struct state *s, const struct options *o, FILE *f,
 static void write_npz(struct state *s, const struct options *o)
 {
 	struct zip_writer z;
-	struct bbuf npy;
-	char name[16];
 	int i;
 
 	memset(&z, 0, sizeof z);
-	for (i = 0; i < 3; i++) {
-		memset(&npy, 0, sizeof npy);
-		npy_writer_finish(&s->w[i], &npy);
-		snprintf(name, sizeof name, "%s.npy", splits[i]);
-		zip_add(&z, stdout, name, npy.p, npy.n, o->level);
-		bbuf_free(&npy);
-	}
+	for (i = 0; i < 3; i++)
+		npz_add(&z, stdout, splits[i], &s->w[i], o->level);
 	zip_finish(&z, stdout);
 }
 
@@ -166,7 +159,7 @@ int main(int argc, char **argv)
 	}
 	memset(&s, 0, sizeof s);
 	for (i = 0; i < 3; i++)
-		npy_writer_init(&s.w[i]);
+		pickle_writer_init(&s.w[i]);
 	if (optind == argc)
 		status = read_stream(&s, &o, stdin, "<stdin>") < 0;
 	for (i = optind; i < argc && !status; i++) {
@@ -177,7 +170,7 @@ int main(int argc, char **argv)
 	if (!status)
 		write_npz(&s, &o);
 	for (i = 0; i < 3; i++)
-		bbuf_free(&s.w[i].items);
+		pickle_writer_free(&s.w[i]);
 	free(s.rows);
 	return out_finish(status);
 }

@@ -2,11 +2,15 @@
  * bytes.h: explicit little-endian encoding of integers and IEEE-754 floats,
  * so that no file format depends on the host's byte order or struct layout.
  * On a little-endian host the 32-bit ones are one memcpy (one load or
- * store); elsewhere they are assembled byte by byte.
+ * store); elsewhere they are assembled byte by byte.  Also a growable
+ * byte buffer, for a file image built in memory before it is written.
+ *
+ * Ownership: a zeroed bbuf is empty; it owns its bytes until bbuf_free().
  */
 #ifndef SKETCHRNN_BYTES_H
 #define SKETCHRNN_BYTES_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -14,6 +18,15 @@
 #define BYTES_LE 1
 #else
 #define BYTES_LE 0
+/* A growable byte buffer: p[0..n) used, cap allocated. */
+struct bbuf {
+	unsigned char *p;
+	size_t n, cap;
+};
+/* bbuf_put: append n bytes (an allocation failure ends the program). */
+void bbuf_put(struct bbuf *b, const void *p, size_t n);
+void bbuf_free(struct bbuf *b);
+
 #endif
 
 static inline void put_u16(unsigned char *b, uint16_t v)
@@ -78,5 +91,14 @@ static inline float get_f32(const unsigned char *b)
 	memcpy(&f, &v, 4);
 	return f;
 }
+
+/* A growable byte buffer: p[0..n) used, cap allocated. */
+struct bbuf {
+	unsigned char *p;
+	size_t n, cap;
+};
+/* bbuf_put: append n bytes (an allocation failure ends the program). */
+void bbuf_put(struct bbuf *b, const void *p, size_t n);
+void bbuf_free(struct bbuf *b);
 
 #endif

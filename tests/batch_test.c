@@ -59,8 +59,8 @@ static int load(struct loader *l, const char *split)
 	if (!f)
 		return -1;
 	if (npz_open(&z, f, SHEEP) == 0 && npz_find(&z, split) &&
-	    npz_extract(&z, npz_find(&z, split), &buf, &len) == 0) {
-		n = npy_each(buf, len, split, add_one, l);
+	    zip_extract(&z.zip, npz_find(&z, split), &buf, &len) == 0) {
+		n = npz_each(buf, len, split, add_one, l);
 		free(buf);
 	}
 	npz_close(&z);
