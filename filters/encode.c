@@ -89,7 +89,7 @@ static void flush(struct model *l, struct work *w, struct latent_writer *lw,
 			w->v[b].z[i] =
 			    (float)(o->sample ? mu + sd * rng_normal(r) : mu);
 		}
-		latent_write(lw, &w->v[b]);
+		latent_put(lw, &w->v[b]);
 	}
 	w->n = 0;
 }
@@ -114,8 +114,8 @@ static int run(struct model *l, const struct options *o, char **files,
 		latent_init(&w.v[b]);
 	drawing_init(&d);
 	rng_seed(&r, o->seed);
-	latent_write_header(&lw, stdout, o->csv ? LATENT_CSV : LATENT_BINARY,
-			    (size_t)l->net.cfg.z_size);
+	latent_start(&lw, stdout, o->csv ? LATENT_CSV : LATENT_BINARY,
+		     (size_t)l->net.cfg.z_size);
 	for (i = 0; rc == 0 && (i < nfiles || (i == 0 && nfiles == 0)); i++) {
 		name =
 		    i < nfiles && strcmp(files[i], "-") ? files[i] : "<stdin>";

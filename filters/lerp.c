@@ -205,7 +205,7 @@ static void interpolate(struct latent_writer *w, const struct options *o,
 			memcpy(out->z, p0->z, d * sizeof *out->z);
 		if (k == o->steps - 1)
 			memcpy(out->z, p1->z, d * sizeof *out->z);
-		latent_write(w, out);
+		latent_put(w, out);
 	}
 }
 
@@ -260,7 +260,7 @@ static void combine(struct latent_writer *w, const struct options *o,
 	snprintf(what, sizeof what, "weighted sum of vectors %lu to %lu", first,
 		 first + o->nw - 1);
 	store(out, acc, d, what);
-	latent_write(w, out);
+	latent_put(w, out);
 }
 
 /* run_groups: interpolation (groups of 2) or weighted sums (groups of
@@ -324,7 +324,7 @@ static void run_mean(struct latent_writer *w, struct input *in)
 	if (!same)
 		out.word[0] = '\0';
 	store(&out, acc, in->dim, "mean");
-	latent_write(w, &out);
+	latent_put(w, &out);
 	latent_free(&v);
 	latent_free(&out);
 	free(acc);
@@ -367,8 +367,7 @@ int main(int argc, char **argv)
 	if ((o.mean || o.nw) && (o.steps_set || o.spherical))
 		die("-n and -s go with interpolation, not with -m or -w");
 	input_start(&in, argv + optind);
-	latent_write_header(&w, stdout, o.csv ? LATENT_CSV : LATENT_BINARY,
-			    in.dim);
+	latent_start(&w, stdout, o.csv ? LATENT_CSV : LATENT_BINARY, in.dim);
 	if (o.mean)
 		run_mean(&w, &in);
 	else

@@ -82,9 +82,10 @@ static struct stroke_header out_header(double factor)
 }
 
 /* read_all: read every drawing of the named files (or stdin), in
- * pixels; keep it in pool, or (pool NULL) write it scaled by factor. */
+ * pixels; keep it in pool, or (pool NULL) write it to w scaled by
+ * o->factor. */
 static int read_all(char **files, int nfiles, const struct options *o,
-		    struct pool *pl, double factor)
+		    struct pool *pl, struct stroke_writer *w)
 {
 	struct stroke_reader r;
 	struct drawing d;
@@ -104,8 +105,8 @@ static int read_all(char **files, int nfiles, const struct options *o,
 			if (to_pixels(&d, r.h.scale, o) < 0)
 				continue;
 			if (!pl) {
-				apply(&d, factor);
-				stroke_write(stdout, &d);
+				apply(&d, o->factor);
+				stroke_put(w, &d);
 				continue;
 			}
 			if (pl->n == pl->cap) {
@@ -135,7 +136,8 @@ static double factor_from(const char *path)
 	return r.h.scale;
 }
 
-static int run_pooled(char **files, int nfiles, const struct options *o)
+static int run_pooled(char **files, int nfiles, const struct options *o,
+		      struct stroke_writer *w)
 {
 	struct pool pl = {NULL, 0, 0};
 	struct stroke_header h;
@@ -143,7 +145,7 @@ static int run_pooled(char **files, int nfiles, const struct options *o)
 	size_t i;
 	int rc;
 
-	rc = read_all(files, nfiles, o, &pl, 0);
+	rc = read_all(files, nfiles, o, &pl, NULL);
 	if (rc == 0) {
 		if (stroke_offsets_count(pl.d, pl.n) == 0)
 			die("no drawings to compute a scale factor from");
@@ -152,10 +154,10 @@ static int run_pooled(char **files, int nfiles, const struct options *o)
 		if (o->print_only) {
 			printf("%.9g\n", factor);
 		} else {
-			stroke_write_header(stdout, &h);
+			stroke_start(w, stdout, &h);
 			for (i = 0; i < pl.n; i++) {
 				apply(&pl.d[i], factor);
-				stroke_write(stdout, &pl.d[i]);
+				stroke_put(w, &pl.d[i]);
 			}
 		}
 	}
@@ -169,6 +171,7 @@ int main(int argc, char **argv)
 {
 	struct options o = {0, 1000, 0, 0};
 	struct stroke_header h;
+	struct stroke_writer w; /* ended by out_close() */
 	int c, status;
 
 	util_init(argv[0]);
@@ -200,12 +203,12 @@ int main(int argc, char **argv)
 		return out_finish(0);
 	}
 	if (o.factor == 0) {
-		status = run_pooled(argv + optind, argc - optind, &o) < 0;
+		status = run_pooled(argv + optind, argc - optind, &o, &w) < 0;
 		return out_finish(status);
 	}
 	o.factor = (float)o.factor;
 	h = out_header(o.factor);
-	stroke_write_header(stdout, &h);
-	status = read_all(argv + optind, argc - optind, &o, NULL, o.factor) < 0;
+	stroke_start(&w, stdout, &h);
+	status = read_all(argv + optind, argc - optind, &o, NULL, &w) < 0;
 	return out_finish(status);
 }

@@ -23,6 +23,7 @@ struct options {
 struct emit {
 	const char *name, *split, *where;
 	struct drawing d;
+	struct stroke_writer *out;
 };
 
 static void usage(void)
@@ -80,7 +81,7 @@ static int put_array(void *ctx, size_t index, const struct npy_num *a)
 			 index);
 	snprintf(e->d.word, sizeof e->d.word, "%s", e->name);
 	e->d.recognized = RECOGNIZED_UNKNOWN;
-	stroke_write(stdout, &e->d);
+	stroke_put(e->out, &e->d);
 	return 0;
 }
 
@@ -108,7 +109,8 @@ static int convert_member(const struct npz *z, struct emit *e,
 	return rc < 0 ? -1 : 0;
 }
 
-static int convert(const struct options *o, FILE *f, const char *path)
+static int convert(const struct options *o, FILE *f, const char *path,
+		   struct stroke_writer *out)
 {
 	static const char *all[] = {"train", "valid", "test"};
 	struct npz z;
@@ -118,6 +120,7 @@ static int convert(const struct options *o, FILE *f, const char *path)
 
 	memset(&e, 0, sizeof e);
 	drawing_init(&e.d);
+	e.out = out;
 	e.name = dataset_name(o, path);
 	if (!name_ok(e.name)) {
 		warnmsg("%s: dataset name is too long or holds a control "
@@ -147,6 +150,7 @@ int main(int argc, char **argv)
 {
 	struct options o = {NULL, NULL};
 	struct stroke_header h;
+	struct stroke_writer w; /* ended by out_close() */
 	int c, i, status = 0;
 	FILE *f;
 
@@ -167,12 +171,12 @@ int main(int argc, char **argv)
 	    (!*o.split || strlen(o.split) > 32 || strchr(o.split, ':')))
 		die("-s: bad split name '%s'", o.split);
 	h = stroke_header_plain();
-	stroke_write_header(stdout, &h);
+	stroke_start(&w, stdout, &h);
 	if (optind == argc)
-		status = convert(&o, stdin, "-") < 0;
+		status = convert(&o, stdin, "-", &w) < 0;
 	for (i = optind; i < argc && !status; i++) {
 		f = xfopen(argv[i], "rb");
-		status = convert(&o, f, argv[i]) < 0;
+		status = convert(&o, f, argv[i], &w) < 0;
 		xfclose(f);
 	}
 	return out_finish(status);

@@ -18,6 +18,13 @@ struct options {
 	const char *word; /* -w: keep only this word */
 };
 
+/* The output, across inputs. */
+struct output {
+	struct stroke_writer w;
+	struct stroke_header h; /* the first input's; version 0 before it */
+	long seen, kept;	/* drawings wanted so far, drawings written */
+};
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: pick [-k key_id] [-n count] [-s skip] "
@@ -31,10 +38,10 @@ static int wanted(const struct drawing *d, const struct options *o)
 	       (!o->word || strcmp(d->word, o->word) == 0);
 }
 
-/* copy: the picked drawings of one input; 1 when enough were kept, 0 at
- * its end, -1 on bad input. */
+/* copy: the picked drawings of one input to out; 1 when enough were
+ * kept, 0 at its end, -1 on bad input. */
 static int copy(FILE *f, const char *name, const struct options *o,
-		struct stroke_header *first, long *seen, long *kept)
+		struct output *out)
 {
 	struct stroke_reader r;
 	struct drawing d;
@@ -42,20 +49,20 @@ static int copy(FILE *f, const char *name, const struct options *o,
 
 	if (stroke_open(&r, f, name) < 0)
 		return -1;
-	if (first->version == 0) {
-		*first = r.h;
-		stroke_write_header(stdout, first);
-	} else if (r.h.flags != first->flags || r.h.scale != first->scale) {
+	if (out->h.version == 0) {
+		out->h = r.h;
+		stroke_start(&out->w, stdout, &out->h);
+	} else if (r.h.flags != out->h.flags || r.h.scale != out->h.scale) {
 		warnmsg("%s: another scale factor than the first input's",
 			name);
 		return -1;
 	}
 	drawing_init(&d);
 	while ((rc = stroke_read(&r, &d)) > 0) {
-		if (!wanted(&d, o) || (*seen)++ < o->skip)
+		if (!wanted(&d, o) || out->seen++ < o->skip)
 			continue;
-		stroke_write(stdout, &d);
-		if (o->count && ++*kept == o->count) {
+		stroke_put(&out->w, &d);
+		if (o->count && ++out->kept == o->count) {
 			rc = 1;
 			break;
 		}
@@ -67,12 +74,12 @@ static int copy(FILE *f, const char *name, const struct options *o,
 int main(int argc, char **argv)
 {
 	struct options o = {0, 0, NULL, NULL};
-	struct stroke_header first = {0, 0, 0};
-	long seen = 0, kept = 0;
+	struct output out; /* its writer ended by out_close() */
 	int c, i, rc = 0;
 	FILE *f;
 
 	util_init(argv[0]);
+	memset(&out, 0, sizeof out);
 	while ((c = getopt(argc, argv, "k:n:s:w:")) != -1) {
 		switch (c) {
 		case 'k':
@@ -95,7 +102,7 @@ int main(int argc, char **argv)
 		f = i < argc ? xfopen(argv[i], "rb") : stdin;
 		rc = copy(
 		    f, i < argc && strcmp(argv[i], "-") ? argv[i] : "<stdin>",
-		    &o, &first, &seen, &kept);
+		    &o, &out);
 		xfclose(f);
 	}
 	return out_finish(rc < 0);

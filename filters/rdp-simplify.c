@@ -71,6 +71,13 @@ static void line_free(struct line *l)
 	free(l->y);
 }
 
+/* The output, across inputs. */
+struct output {
+	struct stroke_writer w;
+	struct stroke_header h; /* the first input's, once started */
+	int started;
+};
+
 /* Scratch space reused from drawing to drawing. */
 struct work {
 	struct line abs;  /* the whole drawing, absolute, scaled */
@@ -335,13 +342,13 @@ static const char *simplify(const struct drawing *in, struct drawing *out,
 	return NULL;
 }
 
-/* run: one input stream to stdout; the first stream's header is written
- * (*first set), later ones must match it. */
+/* run: one input stream to out; the first stream's header is written,
+ * later ones must match it. */
 static int run(FILE *f, const char *name, const struct options *o,
-	       struct stroke_header *h, int *first, struct work *w)
+	       struct output *out, struct work *w)
 {
 	struct stroke_reader r;
-	struct drawing in, out;
+	struct drawing in, simple;
 	const char *why;
 	int rc;
 
@@ -353,38 +360,38 @@ static int run(FILE *f, const char *name, const struct options *o,
 			name);
 		return -1;
 	}
-	if (*first) {
-		*h = r.h;
-		stroke_write_header(stdout, h);
-		*first = 0;
-	} else if (r.h.flags != h->flags || r.h.scale != h->scale) {
+	if (!out->started) {
+		out->h = r.h;
+		stroke_start(&out->w, stdout, &out->h);
+		out->started = 1;
+	} else if (r.h.flags != out->h.flags || r.h.scale != out->h.scale) {
 		warnmsg("%s: stream header differs from the first input's "
 			"(flags or scale factor)",
 			name);
 		return -1;
 	}
 	drawing_init(&in);
-	drawing_init(&out);
+	drawing_init(&simple);
 	while ((rc = stroke_read(&r, &in)) > 0) {
-		why = simplify(&in, &out, r.h.scale, o, w);
+		why = simplify(&in, &simple, r.h.scale, o, w);
 		if (why) {
 			warnmsg("%s:record %lu: %s", name, r.record, why);
 			rc = -1;
 			break;
 		}
-		stroke_write(stdout, &out);
+		stroke_put(&out->w, &simple);
 	}
 	drawing_free(&in);
-	drawing_free(&out);
+	drawing_free(&simple);
 	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	struct options o = {0, 2.0, 0, 0, 0};
-	struct stroke_header h;
+	struct output out = {0}; /* its writer ended by out_close() */
 	struct work w;
-	int c, i, status = 0, first = 1, google = 0;
+	int c, i, status = 0, google = 0;
 	int eset = 0, rset = 0, sset = 0;
 	FILE *f;
 
@@ -429,10 +436,10 @@ int main(int argc, char **argv)
 		o.epsilon = eset ? o.epsilon : 2.0;
 	}
 	if (optind == argc)
-		status = run(stdin, "<stdin>", &o, &h, &first, &w) < 0;
+		status = run(stdin, "<stdin>", &o, &out, &w) < 0;
 	for (i = optind; i < argc && !status; i++) {
 		f = xfopen(argv[i], "rb");
-		status = run(f, argv[i], &o, &h, &first, &w) < 0;
+		status = run(f, argv[i], &o, &out, &w) < 0;
 		xfclose(f);
 	}
 	line_free(&w.abs);

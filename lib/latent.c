@@ -483,7 +483,7 @@ static void csv_header(struct latent_writer *w)
 	count_out(w, (size_t)n);
 }
 
-void latent_write_header(struct latent_writer *w, FILE *f, int form, size_t dim)
+void latent_start(struct latent_writer *w, FILE *f, int form, size_t dim)
 {
 	unsigned char b[LATENT_HEADER_SIZE];
 
@@ -556,7 +556,7 @@ static void binary_record(struct latent_writer *w, const struct latent *v)
 	count_out(w, at);
 }
 
-void latent_write(struct latent_writer *w, const struct latent *v)
+void latent_put(struct latent_writer *w, const struct latent *v)
 {
 	const char *why = latent_check(v);
 
@@ -574,7 +574,7 @@ void latent_write(struct latent_writer *w, const struct latent *v)
 	out_check(w->frame.f);
 }
 
-void latent_write_end(struct latent_writer *w)
+void latent_end(struct latent_writer *w)
 {
 	frame_end(&w->frame);
 }

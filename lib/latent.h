@@ -14,7 +14,8 @@
  * Ownership: latent_init() / latent_free() pair; the values belong to the
  * latent.  A latent_reader borrows its FILE and name and owns its CSV
  * parser: latent_close() frees it, also after a failed latent_open().
- * After an error latent_read() keeps returning -1.
+ * After an error latent_read() keeps returning -1.  A latent_writer
+ * borrows its FILE.
  */
 #ifndef SKETCHRNN_LATENT_H
 #define SKETCHRNN_LATENT_H
@@ -93,20 +94,20 @@ struct latent_writer {
 	size_t dim;		   /* of every vector written */
 };
 
-/* latent_write_header / latent_write / latent_write_end: encode to f in
- * the given form with dimension dim.  A vector that fails latent_check or
- * has another dimension is a programming error and ends the program with
- * a message naming the key_id; nothing of it is written.  Write errors on
+/* latent_start / latent_put / latent_end: encode a stream to f in the
+ * given form with dimension dim.  A vector that fails latent_check or has
+ * another dimension is a programming error and ends the program with a
+ * message naming the key_id; nothing of it is written.  Write errors on
  * stdout end the program.  A stream to stdout is ended by out_close() (the
  * header sets out_end_hook, so w must live until then); a stream to
- * another file needs latent_write_end().  The header also sets
- * out_fail_hook: if the program fails, output still in the stdout buffer
- * is discarded when none has left yet, else the abort tag (binary) or the
+ * another file needs latent_end().  The header also sets out_fail_hook:
+ * if the program fails, output still in the stdout buffer is discarded
+ * when none has left yet, else the abort tag (binary) or the
  * LATENT_CSV_ABORT line (CSV) is appended, so that no reader takes the
- * stream for a complete one. */
-void latent_write_header(struct latent_writer *w, FILE *f, int form,
-			 size_t dim);
-void latent_write(struct latent_writer *w, const struct latent *v);
-void latent_write_end(struct latent_writer *w);
+ * stream for a complete one.  The same as stroke_start / stroke_put /
+ * stroke_end (stroke.h). */
+void latent_start(struct latent_writer *w, FILE *f, int form, size_t dim);
+void latent_put(struct latent_writer *w, const struct latent *v);
+void latent_end(struct latent_writer *w);
 
 #endif

@@ -15,7 +15,7 @@
 
 #define POINT_SIZE 9
 
-static struct frame_writer out; /* the stream on stdout */
+static struct stroke_writer out; /* stroke_write's, on stdout */
 
 void drawing_init(struct drawing *d)
 {
@@ -362,12 +362,8 @@ int stroke_read(struct stroke_reader *r, struct drawing *d)
 	return 1;
 }
 
-void stroke_write_end(FILE *f, unsigned long long records)
-{
-	frame_write_end(f, records);
-}
-
-void stroke_write_header(FILE *f, const struct stroke_header *h)
+void stroke_start(struct stroke_writer *w, FILE *f,
+		  const struct stroke_header *h)
 {
 	unsigned char b[STROKE_HEADER_SIZE];
 	const char *why = header_check(h);
@@ -378,8 +374,7 @@ void stroke_write_header(FILE *f, const struct stroke_header *h)
 	put_u16(b + 4, (uint16_t)h->version);
 	put_u16(b + 6, (uint16_t)h->flags);
 	put_f32(b + 8, h->scale);
-	if (f == stdout)
-		frame_start(&out, stdout, NULL);
+	frame_start(&w->frame, f, NULL);
 	fwrite(b, 1, sizeof b, f);
 	frame_count(f, sizeof b);
 	out_check(f);
@@ -393,13 +388,14 @@ static void write_text(FILE *f, const char *s)
 	fwrite(s, 1, len, f);
 }
 
-/* stroke_write checks each point as it encodes it; a bad one ends the
+/* stroke_put checks each point as it encodes it; a bad one ends the
  * program before its chunk is written, and the failure hook then keeps
  * the partial record from passing for a complete stream. */
-void stroke_write(FILE *f, const struct drawing *d)
+void stroke_put(struct stroke_writer *w, const struct drawing *d)
 {
 	unsigned char b[POINT_SIZE * 256];
 	const char *why = meta_check(d);
+	FILE *f = w->frame.f;
 	size_t i, k, chunk;
 
 	if (why)
@@ -424,7 +420,23 @@ void stroke_write(FILE *f, const struct drawing *d)
 	}
 	frame_count(f, 1 + 2 + strlen(d->key_id) + strlen(d->word) + 7 +
 			   d->n * POINT_SIZE);
-	if (f == stdout)
-		out.records++;
+	w->frame.records++;
 	out_check(f);
+}
+
+void stroke_end(struct stroke_writer *w)
+{
+	frame_end(&w->frame);
+}
+
+void stroke_write_header(FILE *f, const struct stroke_header *h)
+{
+	stroke_start(&out, f, h);
+}
+
+void stroke_write(FILE *f, const struct drawing *d)
+{
+	if (f != out.frame.f)
+		die("stroke_write: no stream started on this file");
+	stroke_put(&out, d);
 }

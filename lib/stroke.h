@@ -8,7 +8,8 @@
  * on read and on write; limits are the STROKE_MAX_* constants below.
  *
  * Ownership: drawing_init() / drawing_free() pair; the points array belongs
- * to the drawing.  A stroke_reader borrows its FILE and name.
+ * to the drawing.  A stroke_reader borrows its FILE and name, a
+ * stroke_writer its FILE.
  */
 #ifndef SKETCHRNN_STROKE_H
 #define SKETCHRNN_STROKE_H
@@ -100,16 +101,28 @@ int stroke_open(struct stroke_reader *r, FILE *f, const char *name);
  * and scale equal the first's. */
 int stroke_read(struct stroke_reader *r, struct drawing *d);
 
-/* stroke_write_header / stroke_write / stroke_write_end: encode to f; a
+struct stroke_writer {
+	struct frame_writer frame; /* the FILE and the records written */
+};
+
+/* stroke_start / stroke_put / stroke_end: encode a stream to f.  A
  * drawing or header that fails its check is a programming error and ends
  * the program with a message naming the key_id.  Write errors on stdout
  * end the program.  A stream to stdout is ended by out_close() (the header
- * sets out_end_hook); a stream to another file needs stroke_write_end().
- * The header also sets out_fail_hook: if the program fails, output still
- * in the stdout buffer is discarded when none has left yet, else the abort
- * tag is appended, so that no reader takes the stream for a complete one. */
+ * sets out_end_hook, so w must live until then); a stream to another file
+ * needs stroke_end().  The header also sets out_fail_hook: if the program
+ * fails, output still in the stdout buffer is discarded when none has left
+ * yet, else the abort tag is appended, so that no reader takes the stream
+ * for a complete one. */
+void stroke_start(struct stroke_writer *w, FILE *f,
+		  const struct stroke_header *h);
+void stroke_put(struct stroke_writer *w, const struct drawing *d);
+void stroke_end(struct stroke_writer *w);
+
+/* stroke_write_header / stroke_write: stroke_start and stroke_put through
+ * one writer of stdout held here, for the callers that hold no
+ * stroke_writer yet; f must be stdout. */
 void stroke_write_header(FILE *f, const struct stroke_header *h);
 void stroke_write(FILE *f, const struct drawing *d);
-void stroke_write_end(FILE *f, unsigned long long records);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * latent_test: the latent(5) API directly, where lerp cannot reach:
- * writers to a file other than stdout (latent_write_end), every finite
+ * writers to a file other than stdout (latent_end), every finite
  * float bit pattern class through CSV and back exactly, and the reader on
  * thousands of corrupted streams (it must refuse or return valid vectors,
  * never crash; the sanitizer build checks memory).  Prints ok / not ok
@@ -82,10 +82,10 @@ static int round_trip(int form, struct latent *v, size_t count, size_t dim)
 
 	if (!f)
 		die("tmpfile:");
-	latent_write_header(&w, f, form, dim);
+	latent_start(&w, f, form, dim);
 	for (i = 0; i < count; i++)
-		latent_write(&w, &v[i]);
-	latent_write_end(&w);
+		latent_put(&w, &v[i]);
+	latent_end(&w);
 	rewind(f);
 	latent_init(&got);
 	if (latent_open(&r, f, "tmp") < 0 || r.form != form || r.dim != dim)
@@ -110,10 +110,10 @@ static size_t stream(int form, struct latent *v, size_t count, size_t dim,
 
 	if (!f)
 		die("open_memstream:");
-	latent_write_header(&w, f, form, dim);
+	latent_start(&w, f, form, dim);
 	for (i = 0; i < count; i++)
-		latent_write(&w, &v[i]);
-	latent_write_end(&w);
+		latent_put(&w, &v[i]);
+	latent_end(&w);
 	fclose(f);
 	return size;
 }

@@ -1,10 +1,11 @@
 /*
- * stroke_write_test: stroke_write encodes points a chunk of 256 at a time
+ * stroke_write_test: stroke_put encodes points a chunk of 256 at a time
  * with one test per chunk (encode_points).  Good points, at and inside the
  * limits, must come out as their little-endian float bytes and pen byte;
  * a point past a limit (|dx| or |dy| over STROKE_MAX_ABS, NaN, infinity,
  * pen over 1), wherever it sits in or between chunks, must end the
- * program with status 1 and point_check's reason.
+ * program with status 1 and point_check's reason.  The writer goes to a
+ * file other than stdout, so stroke_end() writes its end marker.
  */
 #include <math.h>
 #include <stdio.h>
@@ -42,11 +43,14 @@ static void fill(struct drawing *d, unsigned seed)
 	}
 }
 
-/* good: points at the limits and in between encode byte for byte. */
+/* good: points at the limits and in between encode byte for byte, and
+ * the stream ends with its end marker counting one record. */
 static void good(void)
 {
 	static const float edge[] = {
 	    0.0f, -0.0f, STROKE_MAX_ABS, -STROKE_MAX_ABS, 1e-45f, -3.5f};
+	struct stroke_header h = stroke_header_plain();
+	struct stroke_writer w;
 	struct drawing d;
 	unsigned char *buf = NULL, want[9];
 	size_t len = 0;
@@ -59,10 +63,12 @@ static void good(void)
 		d.p[250 + i].dx = edge[i];
 		d.p[300 + i].dy = edge[i];
 	}
-	stroke_write(f, &d);
+	stroke_start(&w, f, &h);
+	stroke_put(&w, &d);
+	stroke_end(&w);
 	fclose(f);
 	for (int i = 0; i < N && same; i++) {
-		unsigned char *got = buf + len - 9 * (N - i);
+		unsigned char *got = buf + len - FRAME_END_SIZE - 9 * (N - i);
 
 		put_f32(want, d.p[i].dx);
 		put_f32(want + 4, d.p[i].dy);
@@ -70,11 +76,14 @@ static void good(void)
 		same = memcmp(got, want, 9) == 0;
 	}
 	check(same, "600 points, limits included, encode byte for byte");
+	check(buf[len - FRAME_END_SIZE] == STROKE_END_TAG &&
+		  get_u64(buf + len - FRAME_END_SIZE + 1) == 1,
+	      "stroke_end: the end marker counts one record");
 	free(buf);
 	drawing_free(&d);
 }
 
-/* refused: stroke_write with point at made bad by bad(); the child's
+/* refused: stroke_put with point at made bad by bad(); the child's
  * status and its message. */
 static void refused(int at, const char *what,
 		    void (*bad)(struct stroke_point *), const char *reason)
@@ -93,10 +102,13 @@ static void refused(int at, const char *what,
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
+		struct stroke_header h = stroke_header_plain();
+		struct stroke_writer w;
 		FILE *null = fopen("/dev/null", "w");
 
 		dup2(fd[1], 2);
-		stroke_write(null, &d);
+		stroke_start(&w, null, &h);
+		stroke_put(&w, &d);
 		fclose(null);
 		_exit(0);
 	}
