@@ -96,17 +96,8 @@ struct work {
  */
 static void to_absolute(const struct drawing *d, double scale, struct line *l)
 {
-	double x = 0, y = 0;
-	size_t i;
-
-	l->n = 0;
 	line_reserve(l, d->n);
-	for (i = 0; i < d->n; i++) {
-		x += (double)d->p[i].dx * scale;
-		y += (double)d->p[i].dy * scale;
-		l->x[i] = x;
-		l->y[i] = y;
-	}
+	stroke_positions(d, scale, l->x, l->y);
 	l->n = d->n;
 }
 

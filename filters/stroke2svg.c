@@ -51,6 +51,13 @@ struct box {
 	double x0, y0, x1, y1;
 };
 
+/* A drawing's absolute positions, offsets times scale (stroke_positions):
+ * un-normalised units; y = x + n in one allocation. */
+struct points {
+	double *x, *y;
+	size_t n;
+};
+
 /* A fixed categorical palette; stroke i gets PALETTE[i % 10]. */
 static const char *const PALETTE[] = {
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -209,24 +216,33 @@ static void put_text(FILE *f, const char *s)
 	}
 }
 
-/* bounds: the box of the absolute positions, offsets times scale. */
-static struct box bounds(const struct drawing *d, double scale)
+/* points_of: d's absolute positions; the caller frees p.x. */
+static struct points points_of(const struct drawing *d, double scale)
+{
+	struct points p;
+
+	p.n = d->n;
+	p.x = xreallocarray(NULL, d->n, 2 * sizeof *p.x);
+	p.y = p.x + d->n;
+	stroke_positions(d, scale, p.x, p.y);
+	return p;
+}
+
+/* bounds: the box of the absolute positions. */
+static struct box bounds(const struct points *p)
 {
 	struct box b = {0, 0, 0, 0};
-	double x = 0, y = 0;
 	size_t i;
 
-	for (i = 0; i < d->n; i++) {
-		x += d->p[i].dx * scale;
-		y += d->p[i].dy * scale;
-		if (i == 0 || x < b.x0)
-			b.x0 = x;
-		if (i == 0 || x > b.x1)
-			b.x1 = x;
-		if (i == 0 || y < b.y0)
-			b.y0 = y;
-		if (i == 0 || y > b.y1)
-			b.y1 = y;
+	for (i = 0; i < p->n; i++) {
+		if (i == 0 || p->x[i] < b.x0)
+			b.x0 = p->x[i];
+		if (i == 0 || p->x[i] > b.x1)
+			b.x1 = p->x[i];
+		if (i == 0 || p->y[i] < b.y0)
+			b.y0 = p->y[i];
+		if (i == 0 || p->y[i] > b.y1)
+			b.y1 = p->y[i];
 	}
 	return b;
 }
@@ -288,17 +304,15 @@ static void svg_end(FILE *f)
  * with pen 1; the last point ends the last stroke whatever its pen.  A
  * one-point stroke is a zero-length segment, which round caps show as a
  * dot. */
-static void put_strokes(FILE *f, const struct drawing *d, double scale,
-			struct place pl, int colour)
+static void put_strokes(FILE *f, const struct drawing *d,
+			const struct points *p, struct place pl, int colour)
 {
-	double x = 0, y = 0, X, Y;
+	double X, Y;
 	size_t i, start = 0, stroke = 0;
 
 	for (i = 0; i < d->n; i++) {
-		x += d->p[i].dx * scale;
-		y += d->p[i].dy * scale;
-		X = pl.ox + pl.k * x;
-		Y = pl.oy + pl.k * y;
+		X = pl.ox + pl.k * p->x[i];
+		Y = pl.oy + pl.k * p->y[i];
 		if (i == start) {
 			fputs("<path", f);
 			if (colour)
@@ -319,11 +333,12 @@ static void put_strokes(FILE *f, const struct drawing *d, double scale,
 	}
 }
 
-/* put_drawing: a <g> holding the strokes and, with -t, a <title> and a
- * text label centred at (lx, ly). */
-static void put_drawing(FILE *f, const struct drawing *d, double scale,
-			struct place pl, const struct options *o, double lx,
-			double ly, double lsize)
+/* put_drawing: a <g> holding the strokes of d (at positions p) and, with
+ * -t, a <title> and a text label centred at (lx, ly). */
+static void put_drawing(FILE *f, const struct drawing *d,
+			const struct points *p, struct place pl,
+			const struct options *o, double lx, double ly,
+			double lsize)
 {
 	const char *text = d->word[0] ? d->word : d->key_id;
 
@@ -336,7 +351,7 @@ static void put_drawing(FILE *f, const struct drawing *d, double scale,
 		put_text(f, d->key_id);
 		fputs("</title>\n", f);
 	}
-	put_strokes(f, d, scale, pl, o->colour);
+	put_strokes(f, d, p, pl, o->colour);
 	if (o->label) {
 		fprintf(f,
 			"<text x=\"%.2f\" y=\"%.2f\" font-size=\"%.2f\" "
@@ -354,7 +369,8 @@ static void put_drawing(FILE *f, const struct drawing *d, double scale,
 static void render_one(FILE *f, const struct drawing *d, double scale,
 		       const struct options *o)
 {
-	struct box b = bounds(d, scale);
+	struct points p = points_of(d, scale);
+	struct box b = bounds(&p);
 	struct place pl;
 	double w, h, band;
 
@@ -366,8 +382,9 @@ static void render_one(FILE *f, const struct drawing *d, double scale,
 	}
 	band = o->label ? LABEL * (w > h ? w : h) : 0;
 	svg_begin(f, w, h + band, o);
-	put_drawing(f, d, scale, pl, o, w / 2, h + band * 0.75, band * 0.8);
+	put_drawing(f, d, &p, pl, o, w / 2, h + band * 0.75, band * 0.8);
 	svg_end(f);
+	free(p.x);
 }
 
 /* render_grid: every held drawing in square cells of side -s, row by row,
@@ -378,6 +395,7 @@ static void render_grid(FILE *f, const struct held *hd, size_t n,
 {
 	double side = o->cell > 0 ? (double)o->cell : DEFAULT_CELL;
 	double band = o->label ? LABEL * side : 0, cx, cy;
+	struct points p;
 	size_t cols, rows, i;
 
 	cols = o->cols > 0 ? (size_t)o->cols : (size_t)ceil(sqrt((double)n));
@@ -390,10 +408,11 @@ static void render_grid(FILE *f, const struct held *hd, size_t n,
 	for (i = 0; i < n; i++) {
 		cx = side * (i % cols);
 		cy = (side + band) * (i / cols);
-		put_drawing(
-		    f, &hd[i].d, hd[i].scale,
-		    fit(bounds(&hd[i].d, hd[i].scale), cx, cy, side, o->width),
-		    o, cx + side / 2, cy + side + band * 0.75, band * 0.8);
+		p = points_of(&hd[i].d, hd[i].scale);
+		put_drawing(f, &hd[i].d, &p,
+			    fit(bounds(&p), cx, cy, side, o->width), o,
+			    cx + side / 2, cy + side + band * 0.75, band * 0.8);
+		free(p.x);
 		out_check(f);
 	}
 	svg_end(f);

@@ -22,7 +22,7 @@ static void usage(void)
 static void print_drawing(const struct drawing *d, const struct options *o,
 			  float scale)
 {
-	double x = 0, y = 0;
+	double *x = NULL, *y = NULL;
 	size_t i;
 
 	printf("drawing key_id=%s word=\"%s\" country=%s recognized=%d "
@@ -31,16 +31,19 @@ static void print_drawing(const struct drawing *d, const struct options *o,
 	       d->recognized, d->n);
 	if (o->summary)
 		return;
+	if (o->absolute) {
+		x = xreallocarray(NULL, d->n, 2 * sizeof *x);
+		y = x + d->n;
+		stroke_positions(d, scale, x, y);
+	}
 	for (i = 0; i < d->n; i++) {
-		if (o->absolute) {
-			x += (double)d->p[i].dx * scale;
-			y += (double)d->p[i].dy * scale;
-			printf("%.9g %.9g %d\n", x, y, d->p[i].pen);
-		} else {
+		if (x)
+			printf("%.9g %.9g %d\n", x[i], y[i], d->p[i].pen);
+		else
 			printf("%.9g %.9g %d\n", (double)d->p[i].dx,
 			       (double)d->p[i].dy, d->p[i].pen);
-		}
 	}
+	free(x);
 }
 
 static int dump(FILE *f, const char *name, const struct options *o)

@@ -1,7 +1,8 @@
 /*
  * stroke.c: read and write stroke(5) streams.  Validation lives here once,
  * so every filter rejects the same bad input with the same message.
- * It does not interpret the points (no absolute positions, no scaling).
+ * It does not interpret the points beyond their absolute positions
+ * (stroke_positions) and their spread (stroke_offsets_std).
  */
 #include "stroke.h"
 
@@ -169,6 +170,20 @@ double stroke_offsets_std(const struct drawing *d, size_t n)
 			ss += (d[i].p[k].dy - mean) * (d[i].p[k].dy - mean);
 		}
 	return sqrt(ss / (double)count);
+}
+
+void stroke_positions(const struct drawing *d, double scale, double *x,
+		      double *y)
+{
+	double px = 0, py = 0;
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		px += (double)d->p[i].dx * scale;
+		py += (double)d->p[i].dy * scale;
+		x[i] = px;
+		y[i] = py;
+	}
 }
 
 /* meta_check: drawing_check without the points. */

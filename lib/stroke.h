@@ -81,6 +81,11 @@ void drawing_copy(struct drawing *dst, const struct drawing *src);
  * no points.  stroke_offsets_count: how many values that is (2 a point). */
 double stroke_offsets_std(const struct drawing *d, size_t n);
 size_t stroke_offsets_count(const struct drawing *d, size_t n);
+/* stroke_positions: the absolute position of each point of d, the running
+ * sums of its offsets times scale in double, into x[0..d->n) and
+ * y[0..d->n).  The first point's offset is from the origin. */
+void stroke_positions(const struct drawing *d, double scale, double *x,
+		      double *y);
 /* drawing_check: NULL if every field is within stroke(5) limits, else a
  * static message saying what is wrong. */
 const char *drawing_check(const struct drawing *d);
