@@ -8,8 +8,9 @@
  * name written is the file's, without directory and extensions).
  * Weights are quantised to int16 as Magenta's exporter does: q =
  * round(clip(w / 10, -1, 1) * 32767); the number of weights clipped at
- * +-10 is reported.  Models with layer-norm cells are refused: the format
- * holds plain LSTM weights only.  It does not change the model.
+ * +-10 is reported.  Models with layer-norm cells or a hyper decoder are
+ * refused: the format holds plain LSTM weights only.  It does not change
+ * the model.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,10 @@ static int export(const struct sketchrnn *net, const char *name, double scale,
 {
 	long clipped;
 
+	if (net->cfg.dec_cell == CELL_HYPER)
+		die("a model with a hyper (HyperLSTM) decoder cannot be "
+		    "written as sketch-rnn-js (its format and @magenta/sketch "
+		    "hold LSTM decoders only)");
 	if (net->cfg.num_mixture != 20 && !o->force)
 		die("@magenta/sketch runs only models of 20 mixture components "
 		    "(this one has %d); -f writes it anyway",

@@ -143,12 +143,14 @@ static void set_hparams(struct options *o, const char *arg)
 	free(s);
 }
 
+/* parse_cell: -d takes lstm, layer_norm or hyper; -e the first two. */
 static int parse_cell(int opt, const char *s)
 {
 	int c = cell_parse(s);
 
-	if (c < 0)
-		die("-%c: bad cell '%s' (want lstm or layer_norm)", opt, s);
+	if (c < 0 || (opt == 'e' && c == CELL_HYPER))
+		die("-%c: bad cell '%s' (want lstm, layer_norm%s)", opt, s,
+		    opt == 'd' ? " or hyper" : "; hyper is for the decoder");
 	return c;
 }
 

@@ -17,6 +17,7 @@
 
 #include "batch.h"
 #include "bytes.h"
+#include "hyper.h"
 #include "model.h"
 
 #include "sketchjs.h"
@@ -39,7 +40,7 @@ struct hparam_desc {
 static const struct hparam_desc hp_table[] = {
     HP(conditional, HP_INT, 0, 1),
     HP(enc_model, HP_CELL, 0, 1),
-    HP(dec_model, HP_CELL, 0, 1),
+    HP(dec_model, HP_CELL, 0, 2),
     HP(enc_rnn_size, HP_INT, 1, MODEL_MAX_ENC),
     HP(dec_rnn_size, HP_INT, 1, MODEL_MAX_DEC),
     HP(z_size, HP_INT, 1, MODEL_MAX_Z),
@@ -60,8 +61,12 @@ static const struct hparam_desc hp_table[] = {
     HP(num_steps, HP_U64, 0, 1e15),
     HP(save_every, HP_INT, 1, 1e9),
     HP(seed, HP_U64, 0, 9007199254740992.0),
+    /* version 2 */
+    HP(hyper_num_units, HP_INT, 1, MODEL_MAX_HYPER),
+    HP(hyper_embedding_size, HP_INT, 1, MODEL_MAX_EMBED),
 };
 #define NHP ((int)(sizeof(hp_table) / sizeof(hp_table[0])))
+#define NHP_V1 23 /* hyperparameters of a version 1 file */
 
 void hparams_default(struct hparams *hp)
 {
@@ -89,10 +94,14 @@ void hparams_default(struct hparams *hp)
 	hp->num_steps = 10000000;
 	hp->save_every = 500;
 	hp->seed = 1;
+	hp->hyper_num_units = HYPER_NUM_UNITS;
+	hp->hyper_embedding_size = HYPER_EMBEDDING_SIZE;
 }
 
 const char *cell_name(int cell)
 {
+	if (cell == CELL_HYPER)
+		return "hyper";
 	return cell == CELL_LAYER_NORM ? "layer_norm" : "lstm";
 }
 
@@ -102,6 +111,8 @@ int cell_parse(const char *s)
 		return CELL_LSTM;
 	if (strcmp(s, "layer_norm") == 0)
 		return CELL_LAYER_NORM;
+	if (strcmp(s, "hyper") == 0)
+		return CELL_HYPER;
 	return -1;
 }
 
@@ -150,7 +161,9 @@ const char *hparams_set(struct hparams *hp, const char *name, const char *value)
 	if (hp_table[i].type == HP_CELL) {
 		v = cell_parse(value);
 		if (v < 0)
-			return "bad cell (want lstm or layer_norm)";
+			return "bad cell (want lstm, layer_norm or hyper)";
+		if (v > hp_table[i].hi)
+			return "the encoder cell is lstm or layer_norm";
 	} else if (hp_table[i].type == HP_INT &&
 		   (strcmp(value, "True") == 0 ||
 		    strcmp(value, "False") == 0)) {
@@ -206,25 +219,43 @@ void hparams_config(const struct hparams *hp, struct sketchrnn_config *c)
 	c->dec_size = hp->dec_rnn_size;
 	c->z_size = hp->z_size;
 	c->num_mixture = hp->num_mixture;
+	c->hyper_num_units = hp->hyper_num_units;
+	c->hyper_embedding_size = hp->hyper_embedding_size;
 }
 
-/* lstm_count / param_count: the size of the parameter buffer, computed
- * without allocating (the layout of sketchrnn_build, model(5)). */
-static long lstm_count(int cell, long in, long H)
-{
-	return in * 4 * H + H * 4 * H + (cell == CELL_LSTM ? 4 * H : 10 * H);
-}
-
+/* param_count: the size of the parameter buffer, computed without
+ * allocating (the layout of sketchrnn_build, model(5)). */
 static long param_count(const struct sketchrnn_config *c)
 {
 	long He = c->enc_size, Hd = c->dec_size, Nz = c->z_size;
 	long W = 6L * c->num_mixture + 3, n = 0;
+	int hyper = c->dec_cell == CELL_HYPER;
+	struct lstm enc = {c->enc_cell, 5, (int)He, 0, 0};
+	struct lstm dec = {c->dec_cell, 5 + (c->conditional ? (int)Nz : 0),
+			   (int)Hd, hyper ? c->hyper_num_units : 0,
+			   hyper ? c->hyper_embedding_size : 0};
+	long Sd = lstm_state_size(&dec);
 
 	if (c->conditional)
-		n = 2 * lstm_count(c->enc_cell, 5, He) +
-		    2 * (2 * He * Nz + Nz) + Nz * 2 * Hd + 2 * Hd;
-	return n + lstm_count(c->dec_cell, 5 + (c->conditional ? Nz : 0), Hd) +
-	       Hd * W + W;
+		n = 2 * lstm_params_count(&enc) + 2 * (2 * He * Nz + Nz) +
+		    Nz * 2 * Sd + 2 * Sd;
+	return n + lstm_params_count(&dec) + Hd * W + W;
+}
+
+/* file_version: the oldest version that holds hp (model_write). */
+static int file_version(const struct hparams *hp)
+{
+	if (hp->dec_model == CELL_HYPER ||
+	    hp->hyper_num_units != HYPER_NUM_UNITS ||
+	    hp->hyper_embedding_size != HYPER_EMBEDDING_SIZE)
+		return 2;
+	return 1;
+}
+
+/* file_nhp: the hyperparameters a file of this version holds. */
+static int file_nhp(int version)
+{
+	return version == 1 ? NHP_V1 : NHP;
 }
 
 #define HEAD_FIXED 16  /* magic, version, kind, hyperparameter count */
@@ -233,21 +264,23 @@ static long param_count(const struct sketchrnn_config *c)
 #define STATE_SIZE 136 /* checkpoint fields before m and v */
 #define TAIL_SIZE 8    /* end magic, CRC-32 */
 
-static long hp_bytes(void)
+/* hp_bytes: the size of the first nhp hyperparameters in a file. */
+static long hp_bytes(int nhp)
 {
 	long n = 0;
 
-	for (int i = 0; i < NHP; i++)
+	for (int i = 0; i < nhp; i++)
 		n += hp_table[i].type == HP_REAL || hp_table[i].type == HP_U64
 			 ? 8
 			 : 4;
 	return n;
 }
 
-/* file_size: the bytes of a file of this kind, shape and table. */
-static long file_size(int kind, int ntensors, long nparams)
+/* file_size: the bytes of a file of this kind, hyperparameter count,
+ * shape and table. */
+static long file_size(int kind, int nhp, int ntensors, long nparams)
 {
-	long n = HEAD_FIXED + hp_bytes() + DATA_SIZE +
+	long n = HEAD_FIXED + hp_bytes(nhp) + DATA_SIZE +
 		 (long)ntensors * TENSOR_SIZE + 4 * nparams + TAIL_SIZE;
 
 	if (kind == MODEL_KIND_CHECKPOINT)
@@ -340,13 +373,13 @@ static void write_body(struct out *o, const struct model *m)
 	const struct sketchrnn *net = &m->net;
 	const struct sketchrnn_tensor *t;
 	unsigned char name[16];
-	int i;
+	int i, version = file_version(&m->hp), nhp = file_nhp(version);
 
 	w_bytes(o, MODEL_MAGIC, 4);
-	w_u32(o, MODEL_VERSION);
+	w_u32(o, (uint32_t)version);
 	w_u32(o, (uint32_t)m->kind);
-	w_u32(o, NHP);
-	for (i = 0; i < NHP; i++) {
+	w_u32(o, (uint32_t)nhp);
+	for (i = 0; i < nhp; i++) {
 		const struct hparam_desc *d = &hp_table[i];
 		const char *p = (const char *)&m->hp + d->off;
 
@@ -441,6 +474,7 @@ struct in {
 	uLong crc;
 	long pos;
 	const char *what; /* field being read, for messages */
+	int nhp;	  /* hyperparameters in the file (its version's) */
 };
 
 static int r_bytes(struct in *r, void *p, size_t n)
@@ -543,21 +577,24 @@ static int read_head(struct in *r, struct model *m)
 		return bad(r, "not a sketchrnn model (bad magic)");
 	if (r_u32(r, &version) < 0 || r_u32(r, &kind) < 0 || r_u32(r, &nhp) < 0)
 		return -1;
-	if (version != MODEL_VERSION) {
-		warnmsg("%s: unsupported version %u (this program reads %d)",
+	if (version < 1 || version > MODEL_VERSION) {
+		warnmsg("%s: unsupported version %u (this program reads 1 to "
+			"%d)",
 			r->name, version, MODEL_VERSION);
 		return -1;
 	}
 	if (kind != MODEL_KIND_MODEL && kind != MODEL_KIND_CHECKPOINT)
 		return bad(r, "bad kind (want 1, model, or 2, checkpoint)");
-	if (nhp != NHP) {
-		warnmsg("%s: %u hyperparameters (version %d has %d)", r->name,
-			nhp, MODEL_VERSION, NHP);
+	if (nhp != (uint32_t)file_nhp((int)version)) {
+		warnmsg("%s: %u hyperparameters (version %u has %d)", r->name,
+			nhp, version, file_nhp((int)version));
 		return -1;
 	}
 	m->kind = (int)kind;
+	r->nhp = (int)nhp;
 	r->what = "hyperparameters";
-	for (int i = 0; i < NHP; i++) {
+	hparams_default(&m->hp); /* the fields a version 1 file lacks */
+	for (int i = 0; i < r->nhp; i++) {
 		const struct hparam_desc *d = &hp_table[i];
 		double v;
 		uint64_t w;
@@ -583,6 +620,8 @@ static int read_head(struct in *r, struct model *m)
 	}
 	if ((why = hparams_check(&m->hp)))
 		return bad(r, why);
+	if (version == 1 && m->hp.dec_model == CELL_HYPER)
+		return bad(r, "a hyper decoder in a version 1 file");
 	return 0;
 }
 
@@ -622,12 +661,12 @@ static int read_table(struct in *r, struct model *m, long fsize)
 	}
 	if (nt > SKETCHRNN_MAX_TENSORS)
 		return bad(r, "too many tensors");
-	if (fsize >= 0 && fsize != file_size(m->kind, (int)nt, want)) {
+	if (fsize >= 0 && fsize != file_size(m->kind, r->nhp, (int)nt, want)) {
 		snprintf(msg, sizeof(msg),
 			 "%ld bytes, a %s of this shape has %ld (%s)", fsize,
 			 m->kind == MODEL_KIND_MODEL ? "model" : "checkpoint",
-			 file_size(m->kind, (int)nt, want),
-			 fsize < file_size(m->kind, (int)nt, want)
+			 file_size(m->kind, r->nhp, (int)nt, want),
+			 fsize < file_size(m->kind, r->nhp, (int)nt, want)
 			     ? "truncated"
 			     : "trailing bytes");
 		return bad(r, msg);
@@ -727,7 +766,7 @@ static int read_tail(struct in *r)
 
 int model_read(const char *path, struct model *m)
 {
-	struct in r = {NULL, path, 0, 0, "header"};
+	struct in r = {NULL, path, 0, 0, "header", 0};
 	struct stat sb;
 	long fsize = -1;
 	int rc;

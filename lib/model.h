@@ -28,7 +28,7 @@
 #include "sketchrnn.h"
 
 #define MODEL_MAGIC "SKRM"
-#define MODEL_VERSION 1
+#define MODEL_VERSION 2 /* the latest; version 1 is read and written too */
 #define MODEL_END_MAGIC "SKRE"
 
 enum { MODEL_KIND_MODEL = 1, MODEL_KIND_CHECKPOINT = 2 };
@@ -38,6 +38,8 @@ enum { MODEL_KIND_MODEL = 1, MODEL_KIND_CHECKPOINT = 2 };
 #define MODEL_MAX_DEC 8192	    /* dec_rnn_size */
 #define MODEL_MAX_Z 4096	    /* z_size */
 #define MODEL_MAX_MIXTURE 1000	    /* num_mixture */
+#define MODEL_MAX_HYPER 4096	    /* hyper_num_units */
+#define MODEL_MAX_EMBED 1024	    /* hyper_embedding_size */
 #define MODEL_MAX_PARAMS (1L << 28) /* values in the parameter buffer */
 #define MODEL_MAX_NMAX 100000	    /* N_max (STROKE_MAX_POINTS) */
 
@@ -49,7 +51,8 @@ enum { MODEL_KIND_MODEL = 1, MODEL_KIND_CHECKPOINT = 2 };
 struct hparams {
 	int conditional;  /* = 1; 0: decoder only (no encoder, no z) */
 	int enc_model;	  /* = lstm; layer_norm advised under 10K drawings */
-	int dec_model;	  /* = lstm; layer_norm advised under 10K drawings */
+	int dec_model;	  /* = lstm; layer_norm advised under 10K drawings;
+			     hyper (HyperLSTM) is the paper's decoder */
 	int enc_rnn_size; /* = 256 units per direction */
 	int dec_rnn_size; /* = 512 decoder units */
 	int z_size;	  /* = 128: N_z, the latent size */
@@ -67,9 +70,11 @@ struct hparams {
 	double recurrent_dropout_prob; /* = 0.90: keep probability, 0.65-0.9 */
 	double random_scale_factor;    /* = 0.15: x, y scaled by 1 +- this */
 	double augment_stroke_prob;    /* = 0.10: point dropping (training) */
-	uint64_t num_steps; /* = 10000000: the reference stops by hand */
-	int save_every;	    /* = 500: steps between evaluations/checkpoints */
-	uint64_t seed;	    /* = 1: initialisation, noise and batches */
+	uint64_t num_steps;  /* = 10000000: the reference stops by hand */
+	int save_every;	     /* = 500: steps between evaluations/checkpoints */
+	uint64_t seed;	     /* = 1: initialisation, noise and batches */
+	int hyper_num_units; /* = 256: hyper decoder's hyper cell units */
+	int hyper_embedding_size; /* = 32: its scalers' embedding size */
 };
 
 /* The training state a checkpoint adds to a model. */
@@ -109,13 +114,16 @@ const char *hparams_check(const struct hparams *hp);
 void hparams_print(FILE *f, const struct hparams *hp, const char *prefix);
 /* hparams_config: the network shape the hyperparameters describe. */
 void hparams_config(const struct hparams *hp, struct sketchrnn_config *c);
-/* cell_name / cell_parse: "lstm" or "layer_norm"; parse returns -1. */
+/* cell_name / cell_parse: "lstm", "layer_norm" or "hyper"; parse returns
+ * -1. */
 const char *cell_name(int cell);
 int cell_parse(const char *s);
 
 /*
  * model_write: write m (kind MODEL_KIND_MODEL or MODEL_KIND_CHECKPOINT,
- * the latter with m->st) to path atomically: path.tmp.PID is written,
+ * the latter with m->st) to path atomically, as version 1 when it has no
+ * hyper decoder and the hyper sizes are the defaults (the files of
+ * programs before the hyper cell), else 2: path.tmp.PID is written,
  * flushed, fsync'ed and renamed to path.  Returns 0, or -1 after "prog:
  * path: what" (the old file, if any, is left untouched).
  */

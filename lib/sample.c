@@ -116,10 +116,10 @@ void sample_point(const struct mixture *mx, const struct sample_opts *o,
 /* The decoder's working state for B drawings. */
 struct run {
 	struct sketchrnn *m;
-	int B, H, W;
+	int B, H, S, W;	    /* S: state size, H (+ Nh for a hyper cell) */
 	struct lstm_acts a; /* one step: h[0], c[0] in; h[1], c[1] out */
 	real *x;	    /* [B, 5] the step's input rows */
-	real *zproj;	    /* [B, 4H] z's part of the gates, or NULL */
+	real *zproj;	    /* [B, 4S] z's part of the gates, or NULL */
 	real *y;	    /* [B, 6M+3] head outputs */
 };
 
@@ -129,12 +129,12 @@ static real *reals(long n)
 }
 
 /* start: initial states tanh(z init_w + init_b) (state layout: LSTM
- * [c, h], layer norm [h, c]; see model(5)) and z's gate projection, or
- * zeros without z. */
+ * [c, h], layer norm [h, c], hyper [h, h^, c, c^]; see model(5)) and z's
+ * gate projection, or zeros without z. */
 static void start(struct run *u, const real *z)
 {
 	struct sketchrnn *m = u->m;
-	int B = u->B, H = u->H;
+	int B = u->B, S = u->S;
 	real *init;
 
 	lstm_acts_alloc(&u->a, &m->dec, 1, B, 0);
@@ -142,8 +142,8 @@ static void start(struct run *u, const real *z)
 	u->y = reals((long)u->W * B);
 	if (!z)
 		return;
-	init = reals(2L * B * H);
-	u->zproj = reals(4L * B * H);
+	init = reals(2L * B * S);
+	u->zproj = reals(4L * B * S);
 	sketchrnn_decoder_start(m, z, B, init, u->a.c, u->a.h, u->zproj);
 	free(init);
 }
@@ -153,13 +153,13 @@ static void start(struct run *u, const real *z)
 static void step(struct run *u)
 {
 	struct sketchrnn *m = u->m;
-	long BH = (long)u->B * u->H;
+	long BS = (long)u->B * u->S;
 
 	lstm_forward(&m->dec, &u->a, &m->w.dec, u->x, u->zproj, NULL, NULL, 1,
 		     u->B);
-	memcpy(u->a.h, u->a.h + BH, BH * sizeof(real));
-	memcpy(u->a.c, u->a.c + BH, BH * sizeof(real));
-	gemm(0, 0, u->B, u->W, u->H, 1, u->a.h, u->H, m->w.out_w, u->W, 0, u->y,
+	memcpy(u->a.h, u->a.h + BS, BS * sizeof(real));
+	memcpy(u->a.c, u->a.c + BS, BS * sizeof(real));
+	gemm(0, 0, u->B, u->W, u->H, 1, u->a.h, u->S, m->w.out_w, u->W, 0, u->y,
 	     u->W);
 	for (long i = 0; i < (long)u->B * u->W; i++)
 		u->y[i] += m->w.out_b[i % u->W];
@@ -181,21 +181,21 @@ static void keep_row(real *dst, const real *src, int b, int n)
 }
 
 /* feed: run the longest prefix through the decoder, each drawing over its
- * own points.  A drawing whose prefix is done keeps its state h, c and
- * the head output y of its last given row (in y), while the others go
- * on. */
+ * own points.  A drawing whose prefix is done keeps its whole state (h, c
+ * and a hyper cell's h^, c^) and the head output y of its last given row
+ * (in y), while the others go on. */
 static void feed(struct run *u, const struct drawing *prefix, real *h, real *c,
 		 real *y)
 {
-	long BH = (long)u->B * u->H;
+	long BS = (long)u->B * u->S;
 	size_t t, most = 0;
 	int b;
 
 	for (b = 0; b < u->B; b++)
 		most = prefix[b].n > most ? prefix[b].n : most;
 	for (t = 0; t < most; t++) {
-		memcpy(h, u->a.h, BH * sizeof(real));
-		memcpy(c, u->a.c, BH * sizeof(real));
+		memcpy(h, u->a.h, BS * sizeof(real));
+		memcpy(c, u->a.c, BS * sizeof(real));
 		for (b = 0; b < u->B; b++)
 			if (t < prefix[b].n)
 				set_row(u->x + 5L * b, prefix[b].p[t].dx,
@@ -206,8 +206,8 @@ static void feed(struct run *u, const struct drawing *prefix, real *h, real *c,
 			if (t + 1 == prefix[b].n)
 				keep_row(y, u->y, b, u->W);
 			if (t >= prefix[b].n) { /* finished: keep its state */
-				keep_row(u->a.h, h, b, u->H);
-				keep_row(u->a.c, c, b, u->H);
+				keep_row(u->a.h, h, b, u->S);
+				keep_row(u->a.c, c, b, u->S);
 			}
 		}
 	}
@@ -219,7 +219,7 @@ static void feed(struct run *u, const struct drawing *prefix, real *h, real *c,
 static void first_step(struct run *u, const struct drawing *prefix)
 {
 	real *h, *c, *y;
-	long BH = (long)u->B * u->H;
+	long BS = (long)u->B * u->S;
 	int b;
 
 	for (b = 0; b < u->B; b++)
@@ -227,8 +227,8 @@ static void first_step(struct run *u, const struct drawing *prefix)
 	step(u);
 	if (!prefix)
 		return;
-	h = reals(BH);
-	c = reals(BH);
+	h = reals(BS);
+	c = reals(BS);
 	y = reals((long)u->B * u->W);
 	memcpy(y, u->y, (size_t)u->B * u->W * sizeof(real));
 	feed(u, prefix, h, c, y);
@@ -256,6 +256,7 @@ int sample_decode(struct sketchrnn *m, const real *z, int B,
 	u.m = m;
 	u.B = B;
 	u.H = m->dec.H;
+	u.S = lstm_state_size(&m->dec);
 	u.W = MDN_WIDTH(M);
 	start(&u, z);
 	for (b = 0; b < B; b++) {

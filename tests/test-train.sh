@@ -1,7 +1,9 @@
 #!/bin/sh
 # train(1) and model(5): a tiny model on a few hundred real drawings (the
 # aaron_sheep drawings of at most 60 points): the loss falls, N steps
-# straight equal N/2 + resume + N/2 bit for bit, bad or truncated model
+# straight equal N/2 + resume + N/2 bit for bit (hyper decoders too, whose
+# models are version 2 and read back to the same bytes, and encode and
+# decode), bad or truncated model
 # files and broken streams fail with a clear message and leave the last
 # checkpoint alone, an injected non-finite step is survived, the CSV log
 # parses, write errors are reported.
@@ -73,6 +75,78 @@ t_ok "decoder only, layer_norm cells, resume" sh -c "
 	cmp $TMP/u/model.skm $TMP/u2/model.skm"
 t_ok "layer_norm encoder" $TR -e layer_norm -n 20 -o "$TMP/ln" "$TMP/train"
 
+# --- hyper decoders (tiny hyper cell: 6 units, embedding 3) ---
+# near A B: the same drawings, points within 1e-4 (batch 1 goes through
+# sgemv, a batch through sgemm: they round differently).
+near() {
+	[ "$(stroke2txt -s "$1" | cksum)" = "$(stroke2txt -s "$2" | cksum)" ] &&
+	stroke2txt "$1" > "$TMP/near.1" && stroke2txt "$2" > "$TMP/near.2" &&
+	paste -d' ' "$TMP/near.1" "$TMP/near.2" |
+		awk '!/drawing|stroke/ { d = $1 - $4; e = $2 - $5; if (d < 0) d = -d
+			if (e < 0) e = -e; if (d > 1e-4 || e > 1e-4 || $3 != $6) n++ }
+			END { exit n > 0 }'
+}
+HY=dec_model=hyper,hyper_num_units=6,hyper_embedding_size=3
+t_ok "hyper: 120 steps" $TR -H $HY -T "$TMP/test" -n 120 -o "$TMP/h" \
+	"$TMP/train"
+t_eq "hyper: a version 2 model of 25 hyperparameters" "2 1 25" \
+	"$(od -A n -t u4 -j 4 -N 12 "$TMP/h/model.skm" | xargs)"
+t_eq "a model without a hyper cell stays version 1, 23 hyperparameters" \
+	"1 1 23" "$(od -A n -t u4 -j 4 -N 12 "$TMP/a/model.skm" | xargs)"
+hfirst=$(field "$TMP/h/log.csv" 2 3)
+hlast=$(awk -F, '$7 != "" { v = $7 } END { gsub(/"/, "", v); print v }' \
+	"$TMP/h/log.csv")
+t_true "hyper: loss falls: first recon $hfirst, final valid recon $hlast" \
+	"$(awk "BEGIN { print ($hlast < 0.8 * $hfirst) }")" -eq 1
+t_ok "hyper: 60 steps" $TR -H $HY -n 60 -o "$TMP/h2" "$TMP/train"
+t_ok "hyper: resume to 120" train -q -r "$TMP/h2/checkpoint.skm" -n 120 \
+	-V "$TMP/valid" -o "$TMP/h2" "$TMP/train"
+t_cmp "hyper: 120 straight = 60 + resume + 60 (model.skm)" \
+	"$TMP/h/model.skm" "$TMP/h2/model.skm"
+t_ok "hyper, decoder only, -d hyper: 30 + resume + 30" sh -c "
+	$TR -u -d hyper -H hyper_num_units=5,hyper_embedding_size=2 -n 30 \
+		-o $TMP/hu $TMP/train &&
+	train -q -r $TMP/hu/checkpoint.skm -n 60 -o $TMP/hu $TMP/train &&
+	$TR -u -H dec_model=hyper,hyper_num_units=5,hyper_embedding_size=2 \
+		-n 60 -o $TMP/hu2 $TMP/train &&
+	cmp $TMP/hu/model.skm $TMP/hu2/model.skm"
+cp "$TMP/h/model.skm" "$TMP/h-read.skm"
+t_ok "hyper: the checkpoint read and written back at its step" \
+	train -q -r "$TMP/h/checkpoint.skm" -n 120 -V "$TMP/valid" \
+	-o "$TMP/h" "$TMP/train"
+t_cmp "hyper: ... gives the same model bytes" "$TMP/h-read.skm" \
+	"$TMP/h/model.skm"
+train -H $H,$HY -n 1 -o "$TMP/hp" "$TMP/train" 2> "$TMP/hp.err" > /dev/null
+t_true "hyper: hyperparameters printed, dec_model=hyper, sizes" \
+	"$(grep -c '^  dec_model=hyper$\|^  hyper_num_units=6$\|^  hyper_embedding_size=3$' \
+	"$TMP/hp.err")" -eq 3
+decode -m "$TMP/h/model.skm" -n 4 -t 0.5 -s 3 > "$TMP/hd1"
+decode -m "$TMP/h/model.skm" -n 4 -t 0.5 -s 3 -b 1 > "$TMP/hd2"
+t_eq "hyper: decode -n 4 writes 4 drawings" 4 \
+	"$(stroke2txt -s "$TMP/hd1" | grep -c '^drawing')"
+t_ok "hyper: decode at batch 1 draws the same" near "$TMP/hd1" "$TMP/hd2"
+pick -n 5 "$TMP/valid" > "$TMP/five"
+decode -m "$TMP/h/model.skm" -p "$TMP/five" -k 1 -s 4 > "$TMP/hc1"
+decode -m "$TMP/h/model.skm" -p "$TMP/five" -k 1 -s 4 -b 1 > "$TMP/hc2"
+t_eq "hyper: completions of beginnings of different lengths" 5 \
+	"$(stroke2txt -s "$TMP/hc1" | grep -c '^drawing')"
+t_ok "hyper: ... in one batch are those of -b 1 (h^, c^ kept)" \
+	near "$TMP/hc1" "$TMP/hc2"
+t_ok "hyper: encode" sh -c "encode -m $TMP/h/model.skm -s 1 $TMP/five \
+	> $TMP/hz"
+t_ok "hyper: decode the latents" sh -c "decode -m $TMP/h/model.skm -s 1 \
+	< $TMP/hz > $TMP/hz.strk"
+t_eq "hyper: one drawing per latent" 5 \
+	"$(stroke2txt -s "$TMP/hz.strk" | grep -c '^drawing')"
+t_bad "hyper: model2js refuses it" "hyper \\(HyperLSTM\\) decoder cannot" \
+	model2js "$TMP/h/model.skm"
+t_bad "hyper: not an encoder cell (-e)" "-e: bad cell 'hyper'" \
+	train -e hyper "$TMP/train"
+t_bad "hyper: not an encoder cell (-H)" "the encoder cell is lstm or" \
+	train -H enc_model=hyper "$TMP/train"
+t_bad "hyper_num_units 0" "hyper_num_units=0: out of range" \
+	train -H hyper_num_units=0 "$TMP/train"
+
 # --- shards (-j): one thread per shard; -j 3 also resumes exactly ---
 t_ok "-j 3: 150 steps" $TR -j 3 -n 150 -o "$TMP/j3" "$TMP/train"
 t_ok "-j 3: resume to 300" train -q -j 3 -r "$TMP/j3/checkpoint.skm" \
@@ -108,8 +182,15 @@ patch() {
 }
 patch 0 'XKRM'
 t_bad "bad magic" "not a sketchrnn model" train -r "$TMP/bad.skm" "$TMP/train"
+patch 4 '\003'
+t_bad "bad version" "unsupported version 3" train -r "$TMP/bad.skm" "$TMP/train"
 patch 4 '\002'
-t_bad "bad version" "unsupported version 2" train -r "$TMP/bad.skm" "$TMP/train"
+t_bad "version 2 needs 25 hyperparameters" \
+	"23 hyperparameters \\(version 2 has 25\\)" \
+	train -r "$TMP/bad.skm" "$TMP/train"
+patch 24 '\002'
+t_bad "no hyper decoder in version 1" "hyper decoder in a version 1 file" \
+	train -r "$TMP/bad.skm" "$TMP/train"
 patch 8 '\007'
 t_bad "bad kind" "bad kind" train -r "$TMP/bad.skm" "$TMP/train"
 patch 12 '\001'
