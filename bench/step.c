@@ -3,7 +3,7 @@
  * and the GFLOP/s of its matrix products against OpenBLAS's own sgemm
  * measured in the same run.
  *
- * usage: step [-l] [-c default|small|preset] [-j shards] [-n steps]
+ * usage: step [-l] [-c default|small|preset|hyper] [-j shards] [-n steps]
  *             [-t threads]
  *
  * First it checks the fast GEMM path against the naive loop (one forward
@@ -12,8 +12,11 @@
  * Threads come from OPENBLAS_NUM_THREADS unless -t is given; -j n cuts
  * each batch into n shards run on n threads as train -j does (shard.h),
  * with OpenBLAS on one thread per shard.  -c preset is the small preset
- * of pipelines/train.sh (enc 128, dec 256, N_z 64, B 50, N_max 250).  It does
- * not do data loading or augmentation; the batch is synthetic.
+ * of pipelines/train.sh (enc 128, dec 256, N_z 64, B 50, N_max 250); -c hyper
+ * its hyper preset (the same with a layer-norm encoder and a HyperLSTM
+ * decoder, hyper cell 256, embedding 32), whose check runs a small hyper
+ * model.  It does not do data loading or augmentation; the batch is
+ * synthetic.
  */
 #include <cblas.h>
 #include <getopt.h>
@@ -23,18 +26,27 @@
 #include <time.h>
 
 #include "adam.h"
+#include "hyper.h"
 #include "rng.h"
 #include "shard.h"
 #include "sketchrnn.h"
 #include "util.h"
 
 struct options {
-	const char *config; /* "default" (the reference) or "small" */
+	const char *config; /* "default" (the reference), "small", "preset",
+			       "hyper" */
 	int steps;	    /* timed steps (0: 3 for default, 20 for small) */
 	int threads;	    /* OpenBLAS threads, 0: leave as set */
 	int shards;	    /* -j: shards of the batch, one thread each */
 	int layer_norm;	    /* layer-norm cells instead of LSTM */
 };
+
+static const char *cell_label(int cell)
+{
+	if (cell == CELL_HYPER)
+		return "hyper";
+	return cell == CELL_LAYER_NORM ? "layer_norm" : "lstm";
+}
 
 static double clock_s(clockid_t id)
 {
@@ -52,7 +64,7 @@ static double now(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: step [-l] [-c default|small|preset] [-j shards] "
+		"usage: step [-l] [-c default|small|preset|hyper] [-j shards] "
 		"[-n steps]\n"
 		"            [-t threads]\n");
 	exit(1);
@@ -81,11 +93,12 @@ static void batch(float *s, int *len, int B, int T, struct rng *r)
 }
 
 /* check: a small model's loss and gradients with gemm() against
- * gemm_naive(); returns the largest relative difference. */
-static double check(void)
+ * gemm_naive(), with a layer-norm or a hyper decoder; returns the largest
+ * relative difference. */
+static double check(int dec_cell)
 {
-	struct sketchrnn_config cfg = {1, CELL_LSTM, CELL_LAYER_NORM, 16, 32,
-				       8, 5};
+	struct sketchrnn_config cfg = {1, CELL_LSTM, dec_cell, 16, 32,
+				       8, 5,	     8,	       4};
 	struct sketchrnn m;
 	struct rng r;
 	int B = 7, T = 20, len[7];
@@ -191,28 +204,36 @@ int main(int argc, char **argv)
 	if (o.threads)
 		openblas_set_num_threads(o.threads);
 	int cell = o.layer_norm ? CELL_LAYER_NORM : CELL_LSTM;
+	int hyper = strcmp(o.config, "hyper") == 0;
 	if (strcmp(o.config, "default") == 0) {
-		cfg =
-		    (struct sketchrnn_config){1, cell, cell, 256, 512, 128, 20};
+		cfg = (struct sketchrnn_config){1,   cell, cell, 256, 512,
+						128, 20,   0,	 0};
 		B = 100;
 		T = 250;
 		o.steps = o.steps ? o.steps : 3;
 	} else if (strcmp(o.config, "small") == 0) {
-		cfg = (struct sketchrnn_config){1, cell, cell, 64, 128, 32, 20};
+		cfg = (struct sketchrnn_config){1,  cell, cell, 64, 128,
+						32, 20,	  0,	0};
 		B = 100;
 		T = 100;
 		o.steps = o.steps ? o.steps : 10;
-	} else if (strcmp(o.config, "preset") == 0) {
-		cfg =
-		    (struct sketchrnn_config){1, cell, cell, 128, 256, 64, 20};
+	} else if (strcmp(o.config, "preset") == 0 || hyper) {
+		cfg = (struct sketchrnn_config){1,  cell, cell, 128, 256,
+						64, 20,	  0,	0};
+		if (hyper) {
+			cfg.enc_cell = CELL_LAYER_NORM;
+			cfg.dec_cell = CELL_HYPER;
+			cfg.hyper_num_units = HYPER_NUM_UNITS;
+			cfg.hyper_embedding_size = HYPER_EMBEDDING_SIZE;
+		}
 		B = 50;
 		T = 250;
 		o.steps = o.steps ? o.steps : 10;
 	} else {
-		die("-c %s: not default, small or preset", o.config);
+		die("-c %s: not default, small, preset or hyper", o.config);
 	}
 
-	diff = check();
+	diff = check(hyper ? CELL_HYPER : CELL_LAYER_NORM);
 	printf("check: fast GEMM path vs naive loop, max relative "
 	       "difference %.2g: %s\n",
 	       diff, diff < 1e-4 ? "ok" : "FAILED");
@@ -250,12 +271,12 @@ int main(int argc, char **argv)
 			flops += gemm_flops;
 		}
 	}
-	printf("step: config %s (%s cells, enc %d, dec %d, N_z %d, M %d, "
-	       "B %d, N_max %d, %ld parameters), %d shards, OpenBLAS "
-	       "threads %d\n",
-	       o.config, o.layer_norm ? "layer_norm" : "lstm", cfg.enc_size,
-	       cfg.dec_size, cfg.z_size, cfg.num_mixture, B, T, m.nparams, sh.n,
-	       openblas_get_num_threads());
+	printf("step: config %s (%s encoder, %s decoder, enc %d, dec %d, "
+	       "N_z %d, M %d, B %d, N_max %d, %ld parameters), %d shards, "
+	       "OpenBLAS threads %d\n",
+	       o.config, cell_label(cfg.enc_cell), cell_label(cfg.dec_cell),
+	       cfg.enc_size, cfg.dec_size, cfg.z_size, cfg.num_mixture, B, T,
+	       m.nparams, sh.n, openblas_get_num_threads());
 	printf("step: %.4f s/step (cpu %.4f s/step) over %d steps, "
 	       "%.2f GFLOP/step in GEMMs, last cost %.4f\n",
 	       dt / o.steps, cpu / o.steps, o.steps, flops / o.steps * 1e-9,

@@ -3,19 +3,29 @@
 for comparison: same shapes, same synthetic lengths, recurrent dropout
 (keep 0.9), the reference loss, element-wise clipping and TF-style Adam.
 
-usage: /usr/bin/python3 bench/torch_step.py [-l] [-c default|small]
-       [-n steps] [-t threads]
+usage: /usr/bin/python3 bench/torch_step.py [-l] [-c default|small|hyper]
+       [-b blas-threads] [-n steps] [-t threads]
 
 The model is written the way a straightforward PyTorch port would be: the
 input projection of all steps in one matmul per layer, an explicit cell
 (gates i, j, f, o, forget bias 1 inside) stepped in Python, autograd for
-the backward pass.  Prints the seconds per step on one line starting with
-"torch step:".
+the backward pass.  -c hyper is bench/step.c's -c hyper: the small preset
+with a layer-norm encoder and Magenta's HyperLSTMCell as the decoder (the
+8 scalers' products as batched matmuls, one per step for alpha and one
+for beta).  -t sets torch's threads; -b the threads of the OpenBLAS that
+does torch's matrix products, through openblas_set_num_threads (torch's
+own setting does not reach it); OMP_WAIT_POLICY defaults to PASSIVE and
+denormals are flushed.  Prints the CPU model and the OpenBLAS core, then
+the seconds per step on one line starting with "torch step:".
 """
 import argparse
+import ctypes
+import os
+import subprocess
 import time
 
-import torch
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import torch  # noqa: E402
 
 
 def cell_step(a, h, c, wh, cell, p, pre, mask):
@@ -37,6 +47,47 @@ def cell_step(a, h, c, wh, cell, p, pre, mask):
     return h, c
 
 
+def hyper_step(xh, ah, th, tc, p, H, E, mask):
+    """One step of Magenta's HyperLSTMCell (layer norm on): xh = x W_xh,
+    ah = x W_xh of the hyper cell, th = [h, h^], tc = [c, c^]."""
+    B, Nh = th.shape[0], th.shape[1] - H
+    ln = torch.nn.functional.layer_norm
+    a = (ah + th @ p["dec_hyp_wh"]).view(B, 4, Nh)
+    a = ln(a, (Nh,), eps=1e-3).view(B, 4 * Nh) * p["dec_hyp_ln_g"] + \
+        p["dec_hyp_ln_b"]
+    i, j, f, o = a.chunk(4, dim=1)
+    hc = tc[:, H:] * torch.sigmoid(f + 1.0) + torch.sigmoid(i) * torch.tanh(j)
+    hh = torch.tanh(ln(hc, (Nh,), eps=1e-3) * p["dec_hyp_lnc_g"] +
+                    p["dec_hyp_lnc_b"]) * torch.sigmoid(o)
+    zw = (hh @ p["dec_zw_w"] + p["dec_zw_b"]).view(B, 8, E).transpose(0, 1)
+    alpha = torch.bmm(zw, p["dec_alpha_w"].view(8, E, H))  # [8, B, H]
+    zb = (hh @ p["dec_zb_w"]).view(B, 4, E).transpose(0, 1)
+    beta = torch.bmm(zb, p["dec_beta_w"].view(4, E, H))  # [4, B, H]
+    hw = (th[:, :H] @ p["dec_wh"]).view(B, 4, H).transpose(0, 1)
+    a = alpha[:4] * xh.view(B, 4, H).transpose(0, 1) + alpha[4:] * hw + beta
+    a = a.transpose(0, 1).reshape(B, 4 * H) + p["dec_b"]
+    a = ln(a.view(B, 4, H), (H,), eps=1e-3).view(B, 4 * H) * \
+        p["dec_ln_g"] + p["dec_ln_b"]
+    i, j, f, o = a.chunk(4, dim=1)
+    c = tc[:, :H] * torch.sigmoid(f + 1.0) + torch.sigmoid(i) * \
+        torch.tanh(j) * mask
+    h = torch.tanh(ln(c, (H,), eps=1e-3) * p["dec_lnc_g"] +
+                   p["dec_lnc_b"]) * torch.sigmoid(o)
+    return torch.cat([h, hh], dim=1), torch.cat([c, hc], dim=1)
+
+
+def run_hyper(x, th, tc, p, H, E, masks):
+    """x [T, B, in] -> the decoder's h sequence, from [h, h^] = th and
+    [c, c^] = tc; both input projections of all steps in one matmul."""
+    projx = (x @ p["dec_wx"]).unbind(0)
+    projh = (x @ p["dec_hyp_wx"]).unbind(0)
+    hs = []
+    for t in range(x.shape[0]):
+        th, tc = hyper_step(projx[t], projh[t], th, tc, p, H, E, masks[t])
+        hs.append(th[:, :H])
+    return torch.stack(hs)
+
+
 def run_rnn(x, h, c, p, pre, cell, masks, lengths=None):
     """x [T, B, in] -> h sequence; frozen after lengths[b] steps if given."""
     proj = x @ p[pre + "wx"]
@@ -56,10 +107,11 @@ def run_rnn(x, h, c, p, pre, cell, masks, lengths=None):
     return torch.stack(hs), h
 
 
-def make_params(cell, He, Hd, Nz, M):
+def make_params(cell, He, Hd, Nz, M, dec_cell=None, Nh=0, E=0):
     p = {}
+    S = Hd + Nh
 
-    def lstm(pre, n_in, H):
+    def lstm(pre, n_in, H, cell=cell):
         p[pre + "wx"] = torch.randn(n_in, 4 * H) * 0.05
         p[pre + "wh"] = torch.randn(H, 4 * H) / H ** 0.5
         if cell == "lstm":
@@ -75,9 +127,24 @@ def make_params(cell, He, Hd, Nz, M):
     p["mu_b"] = torch.zeros(Nz)
     p["sigma_w"] = torch.randn(2 * He, Nz) * 1e-3
     p["sigma_b"] = torch.zeros(Nz)
-    p["init_w"] = torch.randn(Nz, 2 * Hd) * 1e-3
-    p["init_b"] = torch.zeros(2 * Hd)
-    lstm("dec_", 5 + Nz, Hd)
+    p["init_w"] = torch.randn(Nz, 2 * S) * 1e-3
+    p["init_b"] = torch.zeros(2 * S)
+    if dec_cell == "hyper":
+        lstm("dec_", 5 + Nz, Hd, "layer_norm")
+        p["dec_b"] = torch.zeros(4 * Hd)
+        p["dec_hyp_wx"] = torch.randn(5 + Nz, 4 * Nh) * 0.05
+        p["dec_hyp_wh"] = torch.randn(Hd + Nh, 4 * Nh) / Nh ** 0.5
+        p["dec_hyp_ln_g"] = torch.ones(4 * Nh)
+        p["dec_hyp_ln_b"] = torch.zeros(4 * Nh)
+        p["dec_hyp_lnc_g"] = torch.ones(Nh)
+        p["dec_hyp_lnc_b"] = torch.zeros(Nh)
+        p["dec_zw_w"] = torch.zeros(Nh, 8 * E)
+        p["dec_zw_b"] = torch.ones(8 * E)
+        p["dec_alpha_w"] = torch.full((8 * E, Hd), 0.1 / E)
+        p["dec_zb_w"] = torch.randn(Nh, 4 * E) * 0.01
+        p["dec_beta_w"] = torch.zeros(4 * E, Hd)
+    else:
+        lstm("dec_", 5 + Nz, Hd, dec_cell or cell)
     p["out_w"] = torch.randn(Hd, 6 * M + 3) * 0.05
     p["out_b"] = torch.zeros(6 * M + 3)
     for v in p.values():
@@ -104,7 +171,8 @@ def mdn_loss(y, tgt, M):
     return ls.sum() + lp.sum()
 
 
-def loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, keep, klw):
+def loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, keep, klw,
+            dec_cell=None, Nh=0, E=0):
     B, T1, _ = strokes.shape
     T = T1 - 1
     xs = strokes[:, 1:].transpose(0, 1)  # [T, B, 5]
@@ -126,18 +194,49 @@ def loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, keep, klw):
     sh = hcat @ p["sigma_w"] + p["sigma_b"]
     z = mu + torch.exp(sh / 2) * torch.randn(B, Nz)
     st = torch.tanh(z @ p["init_w"] + p["init_b"])
-    c0, h0 = (st[:, :Hd], st[:, Hd:]) if cell == "lstm" else \
-        (st[:, Hd:], st[:, :Hd])
+    dec_cell = dec_cell or cell
+    S = Hd + Nh
+    c0, h0 = (st[:, :S], st[:, S:]) if dec_cell == "lstm" else \
+        (st[:, S:], st[:, :S])
     xin = torch.cat([strokes[:, :T].transpose(0, 1),
                      z.unsqueeze(0).expand(T, B, Nz)], dim=2)
-    hs, _ = run_rnn(xin, h0, c0, p, "dec_", cell, masks(Hd))
+    if dec_cell == "hyper":
+        hs = run_hyper(xin, h0, c0, p, Hd, E, masks(Hd))
+    else:
+        hs, _ = run_rnn(xin, h0, c0, p, "dec_", dec_cell, masks(Hd))
     y = hs @ p["out_w"] + p["out_b"]
     kl = -0.5 * torch.mean(1 + sh - mu ** 2 - torch.exp(sh))
     return mdn_loss(y, xs, M) / (B * T) + klw * torch.clamp(kl, min=0.2)
 
 
+def openblas_libs():
+    """The OpenBLAS libraries this process has loaded (torch's BLAS)."""
+    paths = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            path = line.split()[-1]
+            if "blas" in os.path.basename(path) and path.startswith("/"):
+                paths.add(path)
+    libs = []
+    for path in sorted(paths):
+        lib = ctypes.CDLL(path)
+        if hasattr(lib, "openblas_set_num_threads"):
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            libs.append((path, lib))
+    return libs
+
+
+def cpu_model():
+    out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith("Model name:"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("-b", type=int, default=0)
     ap.add_argument("-c", default="default")
     ap.add_argument("-l", action="store_true")
     ap.add_argument("-n", type=int, default=0)
@@ -145,9 +244,23 @@ def main():
     a = ap.parse_args()
     if a.t:
         torch.set_num_threads(a.t)
+    torch.set_flush_denormal(True)
+    torch.zeros(2, 2) @ torch.zeros(2, 2)  # load the BLAS
+    for path, lib in openblas_libs():
+        if a.b:
+            lib.openblas_set_num_threads(a.b)
+        print("torch openblas: %s, core %s, threads %d" %
+              (path, lib.openblas_get_corename().decode(),
+               lib.openblas_get_num_threads()))
+    print("cpu: %s; OMP_WAIT_POLICY=%s" %
+          (cpu_model(), os.environ.get("OMP_WAIT_POLICY")))
     cell = "layer_norm" if a.l else "lstm"
+    dec_cell, Nh, E = None, 0, 0
     if a.c == "default":
         He, Hd, Nz, M, B, T, n = 256, 512, 128, 20, 100, 250, a.n or 1
+    elif a.c == "hyper":
+        He, Hd, Nz, M, B, T, n = 128, 256, 64, 20, 50, 250, a.n or 3
+        cell, dec_cell, Nh, E = "layer_norm", "hyper", 256, 32
     else:
         He, Hd, Nz, M, B, T, n = 64, 128, 32, 20, 100, 100, a.n or 10
     torch.manual_seed(1)
@@ -162,14 +275,15 @@ def main():
         strokes[b, 1:L + 1, 2] = (~up).float()
         strokes[b, 1:L + 1, 3] = up.float()
         strokes[b, L + 1:, 4] = 1
-    p = make_params(cell, He, Hd, Nz, M)
+    p = make_params(cell, He, Hd, Nz, M, dec_cell, Nh, E)
     m = {k: torch.zeros_like(v) for k, v in p.items()}
     v2 = {k: torch.zeros_like(v) for k, v in p.items()}
     total = 0.0
     for step in range(n + 1):
         t0 = time.perf_counter()
         klw = 0.5 - 0.49 * 0.99995 ** step
-        loss = loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, 0.9, klw)
+        loss = loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, 0.9, klw,
+                       dec_cell, Nh, E)
         for v in p.values():
             v.grad = None
         loss.backward()
@@ -184,10 +298,11 @@ def main():
                 w.sub_(lrt * m[k] / (v2[k].sqrt() + 1e-8))
         if step > 0:
             total += time.perf_counter() - t0
-    print("torch step: config %s (%s cells), torch %s, threads %d: "
-          "%.4f s/step over %d steps, last cost %.4f" %
-          (a.c, cell, torch.__version__, torch.get_num_threads(),
-           total / n, n, float(loss)))
+    print("torch step: config %s (%s encoder, %s decoder, %d parameters), "
+          "torch %s, threads %d: %.4f s/step over %d steps, last cost %.4f" %
+          (a.c, cell, dec_cell or cell, sum(v.numel() for v in p.values()),
+           torch.__version__, torch.get_num_threads(), total / n, n,
+           float(loss)))
 
 
 if __name__ == "__main__":
