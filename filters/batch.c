@@ -100,10 +100,11 @@ static int read_stream(struct input *in, const struct options *o, FILE *f,
 								  : MODE_HASH;
 		s = split_of(o, in->mode, d.key_id);
 		if (s < 0) {
-			warnmsg("%s:record %lu: key_id '%s' names no train, "
-				"valid or test split (use -m hash or -m all)",
-				name, r.record, d.key_id);
-			rc = -1;
+			rc = data_error(
+			    name, "record", r.record,
+			    "key_id '%s' names no train, valid or test split "
+			    "(use -m hash or -m all)",
+			    d.key_id);
 			break;
 		}
 		in->total++;

@@ -124,10 +124,11 @@ static int run(struct model *l, const struct options *o, char **files,
 		while (rc == 0 && (rc = stroke_read(&sr, &d)) > 0) {
 			rc = 0;
 			if ((int)d.n > (int)l->nmax) {
-				warnmsg("%s:record %lu: %zu points, the model "
-					"takes at most %d (N_max)",
-					name, sr.record, d.n, (int)l->nmax);
-				rc = -1;
+				rc = data_error(
+				    name, "record", sr.record,
+				    "%zu points, the model takes at most %d "
+				    "(N_max)",
+				    d.n, (int)l->nmax);
 				break;
 			}
 			put(&w, w.n++, (int)l->nmax, &d, sr.h.scale / l->scale);

@@ -70,8 +70,7 @@ static int put_array(void *ctx, size_t index, const struct npy_num *a)
 	drawing_clear(&e->d);
 	why = npy_to_drawing(a, &e->d);
 	if (why) {
-		warnmsg("%s:index %zu: %s", e->where, index, why);
-		return -1;
+		return data_error(e->where, "index", index, "%s", why);
 	}
 	if (e->split)
 		snprintf(e->d.key_id, sizeof e->d.key_id, "%s:%s:%zu", e->name,

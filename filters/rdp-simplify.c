@@ -366,8 +366,7 @@ static int run(FILE *f, const char *name, const struct options *o,
 	while ((rc = stroke_read(&r, &in)) > 0) {
 		why = simplify(&in, &simple, r.h.scale, o, w);
 		if (why) {
-			warnmsg("%s:record %lu: %s", name, r.record, why);
-			rc = -1;
+			rc = data_error(name, "record", r.record, "%s", why);
 			break;
 		}
 		stroke_put(&out->w, &simple);

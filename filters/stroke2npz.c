@@ -69,10 +69,10 @@ static int add(struct state *s, const struct options *o,
 	size_t i;
 
 	if (split < 0) {
-		warnmsg("%s:record %lu: key_id '%s' names no train, valid or "
-			"test split (use -s)",
-			r->name, r->record, d->key_id);
-		return -1;
+		return data_error(r->name, "record", r->record,
+				  "key_id '%s' names no train, valid or "
+				  "test split (use -s)",
+				  d->key_id);
 	}
 	if (d->n * 3 > s->cap) {
 		s->cap = d->n * 3;
@@ -86,9 +86,8 @@ static int add(struct state *s, const struct options *o,
 		s->rows[3 * i + 2] = d->p[i].pen;
 	}
 	if (why) {
-		warnmsg("%s:record %lu: point %zu: %s", r->name, r->record, i,
-			why);
-		return -1;
+		return data_error(r->name, "record", r->record, "point %zu: %s",
+				  i, why);
 	}
 	pickle_writer_add(&s->w[split], s->rows, d->n);
 	return 0;

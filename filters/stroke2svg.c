@@ -472,10 +472,10 @@ static int read_stream(FILE *f, const char *name, struct run *r,
 				   (unsigned long)o->parts) == o->part)
 				write_file(&d, scale, r->records, o);
 		} else if (r->n == GRID_MAX) {
-			warnmsg("%s:record %lu: more than %d drawings for one "
-				"SVG; use -o",
-				name, rd.record, GRID_MAX);
-			rc = -1;
+			rc = data_error(
+			    name, "record", rd.record,
+			    "more than %d drawings for one SVG; use -o",
+			    GRID_MAX);
 			break;
 		} else {
 			hold(r, &d, scale);

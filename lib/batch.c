@@ -344,12 +344,6 @@ void batch_write(FILE *f, const struct batch *b)
 	out_check(f);
 }
 
-static int rfail(const char *name, unsigned long nread, const char *what)
-{
-	warnmsg("%s:batch %lu: %s", name, nread + 1, what);
-	return -1;
-}
-
 static int read_full(FILE *f, void *p, size_t n)
 {
 	return fread(p, 1, n, f) == n;
@@ -388,24 +382,16 @@ static const char *header_fields(const unsigned char *h, struct batch *b,
 	return NULL;
 }
 
-int batch_read(FILE *f, const char *name, unsigned long nread, struct batch *b)
+/* read_body: the lengths, ids and rows of a batch of size sketches of
+ * nmax + 1 rows; NULL, or what is wrong. */
+static const char *read_body(FILE *f, struct batch *b, size_t size, size_t nmax)
 {
-	unsigned char h[BATCH_HEADER_SIZE], buf[4 * 1024];
-	size_t size, nmax, i, j, k, n, sk, row;
-	const char *why;
-	int c = getc(f);
+	unsigned char buf[4 * 1024];
+	size_t i, j, k, n;
 
-	if (c == EOF)
-		return ferror(f) ? rfail(name, nread, "read error") : 0;
-	h[0] = (unsigned char)c;
-	if (!read_full(f, h + 1, sizeof h - 1))
-		return rfail(name, nread, "truncated batch header");
-	if ((why = header_fields(h, b, &size, &nmax)))
-		return rfail(name, nread, why);
-	batch_reserve(b, size, nmax);
 	for (i = 0; i < size; i++) {
 		if (!read_full(f, buf, 8))
-			return rfail(name, nread, "truncated batch (lengths)");
+			return "truncated batch (lengths)";
 		b->len[i] = get_u32(buf);
 		b->id[i] = get_u32(buf + 4);
 	}
@@ -413,15 +399,36 @@ int batch_read(FILE *f, const char *name, unsigned long nread, struct batch *b)
 	for (i = 0; i < n; i += k) {
 		k = n - i < sizeof buf / 4 ? n - i : sizeof buf / 4;
 		if (!read_full(f, buf, 4 * k))
-			return rfail(name, nread, "truncated batch (rows)");
+			return "truncated batch (rows)";
 		for (j = 0; j < k; j++)
 			b->x[i + j] = get_f32(buf + 4 * j);
 	}
-	if ((why = batch_check(b, &sk, &row))) {
-		warnmsg("%s:batch %lu: sketch %zu row %zu: %s", name, nread + 1,
-			sk, row, why);
-		return -1;
+	return NULL;
+}
+
+int batch_read(FILE *f, const char *name, unsigned long nread, struct batch *b)
+{
+	unsigned char h[BATCH_HEADER_SIZE];
+	size_t size, nmax, sk, row;
+	const char *why;
+	int c = getc(f);
+
+	if (c == EOF)
+		return ferror(f)
+			   ? data_error(name, "batch", nread + 1, "read error")
+			   : 0;
+	h[0] = (unsigned char)c;
+	if (!read_full(f, h + 1, sizeof h - 1))
+		why = "truncated batch header";
+	else if (!(why = header_fields(h, b, &size, &nmax))) {
+		batch_reserve(b, size, nmax);
+		why = read_body(f, b, size, nmax);
 	}
+	if (why)
+		return data_error(name, "batch", nread + 1, "%s", why);
+	if ((why = batch_check(b, &sk, &row)))
+		return data_error(name, "batch", nread + 1,
+				  "sketch %zu row %zu: %s", sk, row, why);
 	return 1;
 }
 

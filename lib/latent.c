@@ -69,22 +69,21 @@ const char *latent_check(const struct latent *v)
 
 /* ---- binary reader ---- */
 
-static int fail(struct latent_reader *r, const char *fmt, ...)
+static int read_error(struct latent_reader *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* fail: "prog: name:record N: what" or "prog: name:line N: what". */
-static int fail(struct latent_reader *r, const char *fmt, ...)
+/* read_error: data_error at the record (binary) or line (CSV) being read;
+ * the reader stops. */
+static int read_error(struct latent_reader *r, const char *fmt, ...)
 {
-	char what[LATENT_MAX_FIELD + 200];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
 	if (r->form == LATENT_CSV)
-		warnmsg("%s:line %lu: %s", r->name, r->line, what);
+		vdata_error(r->name, "line", r->line, fmt, ap);
 	else
-		warnmsg("%s:record %lu: %s", r->name, r->record + 1, what);
+		vdata_error(r->name, "record", r->record + 1, fmt, ap);
+	va_end(ap);
 	r->failed = 1;
 	return -1;
 }
@@ -132,17 +131,17 @@ static int read_record(struct latent_reader *r, struct latent *v)
 	size_t i;
 
 	if (frame_read_text(r->f, v->key_id) < 0)
-		return fail(r, "truncated record or NUL in key_id");
+		return read_error(r, "truncated record or NUL in key_id");
 	if (frame_read_text(r->f, v->word) < 0)
-		return fail(r, "truncated record or NUL in word");
+		return read_error(r, "truncated record or NUL in word");
 	if (frame_read_full(r->f, b, 4 * r->dim) != 1)
-		return fail(r, "truncated record (values)");
+		return read_error(r, "truncated record (values)");
 	v->dim = r->dim;
 	for (i = 0; i < r->dim; i++)
 		v->z[i] = get_f32(b + 4 * i);
 	why = latent_check(v);
 	if (why)
-		return fail(r, "%s", why);
+		return read_error(r, "%s", why);
 	return 0;
 }
 
@@ -155,8 +154,9 @@ static int header_again(struct latent_reader *r)
 	if (header_rest(r, &dim) < 0)
 		return -1;
 	if (dim != r->dim)
-		return fail(r, "concatenated stream has dimension %zu, not %zu",
-			    dim, r->dim);
+		return read_error(
+		    r, "concatenated stream has dimension %zu, not %zu", dim,
+		    r->dim);
 	frame_restart(&r->frame);
 	return 0;
 }
@@ -170,7 +170,7 @@ static int binary_read(struct latent_reader *r, struct latent *v)
 		if (header_again(r) < 0)
 			return -1;
 	if (rc == FRAME_ERROR)
-		return fail(r, "%s", why);
+		return read_error(r, "%s", why);
 	if (rc == FRAME_DONE)
 		return 0;
 	if (read_record(r, v) < 0)
@@ -207,8 +207,8 @@ static void header_field(struct latent_reader *r, const char *s)
 			"does not start key_id,word,z0,...)",
 			r->name, r->line);
 	else
-		fail(r, "header row: column %zu is '%s', want '%s'",
-		     r->field + 1, s, name);
+		read_error(r, "header row: column %zu is '%s', want '%s'",
+			   r->field + 1, s, name);
 	r->failed = 1;
 }
 
@@ -218,12 +218,12 @@ static void text_field(struct latent_reader *r, const char *s, size_t len,
 	const char *what = r->field == 0 ? "key_id" : "word";
 
 	if (len > LATENT_MAX_TEXT) {
-		fail(r, "%s longer than 255 bytes", what);
+		read_error(r, "%s longer than 255 bytes", what);
 		return;
 	}
 	memcpy(dst, s, len + 1);
 	if (!text_ok(dst))
-		fail(r, "%s holds a control character", what);
+		read_error(r, "%s holds a control character", what);
 }
 
 static void value_field(struct latent_reader *r, const char *s)
@@ -239,11 +239,11 @@ static void value_field(struct latent_reader *r, const char *s)
 	while (*end == ' ' || *end == '\t')
 		end++;
 	if (end == s || *end)
-		fail(r, "z%zu: not a number '%s'", k, s);
+		read_error(r, "z%zu: not a number '%s'", k, s);
 	else if (!isfinite(x) && errno == ERANGE)
-		fail(r, "z%zu: out of float range '%s'", k, s);
+		read_error(r, "z%zu: out of float range '%s'", k, s);
 	else if (!isfinite(x))
-		fail(r, "z%zu: not a finite number '%s'", k, s);
+		read_error(r, "z%zu: not a finite number '%s'", k, s);
 	else
 		r->out->z[k] = x;
 }
@@ -258,11 +258,11 @@ static void on_field(void *s, size_t len, void *data)
 	if (r->failed)
 		return;
 	if (len > LATENT_MAX_FIELD) {
-		fail(r, "field longer than %d bytes", LATENT_MAX_FIELD);
+		read_error(r, "field longer than %d bytes", LATENT_MAX_FIELD);
 		return;
 	}
 	if (len && memchr(s, '\0', len)) {
-		fail(r, "NUL byte in a field");
+		read_error(r, "NUL byte in a field");
 		return;
 	}
 	if (len)
@@ -315,27 +315,28 @@ static int csv_row(struct latent_reader *r)
 		c = getc(r->f);
 		if (c == EOF) {
 			if (ferror(r->f))
-				return fail(r, "read error");
+				return read_error(r, "read error");
 			if (csv_fini(&r->csv, on_field, on_row, r) != 0 &&
 			    !r->failed)
-				return fail(r, "malformed CSV (a quote inside "
-					       "an unquoted field, or an "
-					       "unclosed quote)");
+				return read_error(
+				    r, "malformed CSV (a quote inside "
+				       "an unquoted field, or an "
+				       "unclosed quote)");
 			break;
 		}
 		ch = (unsigned char)c;
 		if (c != '\n' && c != '\r' &&
 		    ++r->field_bytes > LATENT_MAX_FIELD + 2)
-			return fail(r, "field longer than %d bytes",
-				    LATENT_MAX_FIELD);
+			return read_error(r, "field longer than %d bytes",
+					  LATENT_MAX_FIELD);
 		if (csv_parse(&r->csv, &ch, 1, on_field, on_row, r) != 1 &&
 		    !r->failed)
-			return fail(r, "malformed CSV (a quote inside an "
-				       "unquoted field, or an "
-				       "unclosed quote)");
+			return read_error(r, "malformed CSV (a quote inside an "
+					     "unquoted field, or an "
+					     "unclosed quote)");
 		if (r->field > LATENT_MAX_DIM + 2 && !r->failed)
-			return fail(r, "more than %d columns",
-				    LATENT_MAX_DIM + 2);
+			return read_error(r, "more than %d columns",
+					  LATENT_MAX_DIM + 2);
 		if (c == '\n' && r->row_done)
 			r->newline = 1;
 		else if (c == '\n')
@@ -381,18 +382,20 @@ static int csv_read(struct latent_reader *r, struct latent *v)
 			return rc;
 		if (r->header) {
 			if (r->field != r->dim + 2)
-				return fail(r,
-					    "header row has dimension %zu, "
-					    "not %zu",
-					    r->field - 2, r->dim);
+				return read_error(
+				    r,
+				    "header row has dimension %zu, "
+				    "not %zu",
+				    r->field - 2, r->dim);
 			continue;
 		}
 		if (r->field == 1 && strcmp(v->key_id, LATENT_CSV_ABORT) == 0)
-			return fail(r, "stream aborted: the program writing it "
-				       "failed");
+			return read_error(
+			    r, "stream aborted: the program writing it "
+			       "failed");
 		if (r->field != r->dim + 2)
-			return fail(r, "%zu columns, the header has %zu",
-				    r->field, r->dim + 2);
+			return read_error(r, "%zu columns, the header has %zu",
+					  r->field, r->dim + 2);
 		v->dim = r->dim;
 		r->record++;
 		return 1;

@@ -209,21 +209,18 @@ int npy_array(const unsigned char *b, size_t len, const struct npy_header *h,
 {
 	uint64_t bytes;
 
-	if (h->ndim != 2) {
-		warnmsg("%s: numeric array has %d dimensions (want [n,3])",
-			where, h->ndim);
-		return -1;
-	}
-	if (h->shape[1] && h->shape[0] > UINT64_MAX / 8 / h->shape[1]) {
-		warnmsg("%s: absurd array shape", where);
-		return -1;
-	}
+	if (h->ndim != 2)
+		return data_error(
+		    where, NULL, 0,
+		    "numeric array has %d dimensions (want [n,3])", h->ndim);
+	if (h->shape[1] && h->shape[0] > UINT64_MAX / 8 / h->shape[1])
+		return data_error(where, NULL, 0, "absurd array shape");
 	bytes = h->shape[0] * h->shape[1] * (uint64_t)h->dt.size;
-	if (bytes != len - h->data) {
-		warnmsg("%s: array data is %zu bytes, its header says %llu",
-			where, len - h->data, (unsigned long long)bytes);
-		return -1;
-	}
+	if (bytes != len - h->data)
+		return data_error(
+		    where, NULL, 0,
+		    "array data is %zu bytes, its header says %llu",
+		    len - h->data, (unsigned long long)bytes);
 	v->kind = h->dt.kind;
 	v->size = h->dt.size;
 	v->big = h->dt.big;

@@ -18,11 +18,10 @@ static int slurp(struct npz *z, FILE *f)
 	z->len = 0;
 	for (;;) {
 		if (z->len == cap) {
-			if (cap >= NPZ_MAX_FILE) {
-				warnmsg("%s: file larger than %zu bytes",
-					z->name, NPZ_MAX_FILE);
-				return -1;
-			}
+			if (cap >= NPZ_MAX_FILE)
+				return data_error(z->name, NULL, 0,
+						  "file larger than %zu bytes",
+						  NPZ_MAX_FILE);
 			cap *= 2;
 			z->buf = xreallocarray(z->buf, cap, 1);
 		}
@@ -31,10 +30,8 @@ static int slurp(struct npz *z, FILE *f)
 		if (got == 0)
 			break;
 	}
-	if (ferror(f)) {
-		warnmsg("%s: read error", z->name);
-		return -1;
-	}
+	if (ferror(f))
+		return data_error(z->name, NULL, 0, "read error");
 	return 0;
 }
 
@@ -48,15 +45,12 @@ int npz_open(struct npz *z, FILE *f, const char *name)
 		z->is_npy = 1;
 		return 0;
 	}
-	if (z->len == 0) {
-		warnmsg("%s: empty input", name);
-		return -1;
-	}
+	if (z->len == 0)
+		return data_error(name, NULL, 0, "empty input");
 	if (z->len < 4 ||
-	    (get_u32(z->buf) != 0x04034b50 && get_u32(z->buf) != 0x06054b50)) {
-		warnmsg("%s: not a zip (.npz) or .npy file", name);
-		return -1;
-	}
+	    (get_u32(z->buf) != 0x04034b50 && get_u32(z->buf) != 0x06054b50))
+		return data_error(name, NULL, 0,
+				  "not a zip (.npz) or .npy file");
 	return zip_open(&z->zip, z->buf, z->len, name);
 }
 
@@ -92,10 +86,8 @@ long npz_each(const unsigned char *b, size_t len, const char *where,
 	const char *why = npy_parse_header(b, len, &h);
 	int r;
 
-	if (why) {
-		warnmsg("%s: %s", where, why);
-		return -1;
-	}
+	if (why)
+		return data_error(where, NULL, 0, "%s", why);
 	if (h.dt.kind == 'O')
 		return pickle_each(b + h.data, len - h.data, where, fn, ctx);
 	if (npy_array(b, len, &h, where, &v) < 0)

@@ -78,20 +78,21 @@ struct pickle {
 	size_t nbytes;
 };
 
-static int pfail(struct pickle *k, const char *fmt, ...)
+static int op_error(struct pickle *k, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static int pfail(struct pickle *k, const char *fmt, ...)
+/* op_error: data_error at the opcode being run, "where: pickle at byte N:
+ * what" (the byte offset follows ": ", not ":"). */
+static int op_error(struct pickle *k, const char *fmt, ...)
 {
+	char what[256];
 	va_list ap;
 
-	fprintf(stderr, "%s: %s: pickle at byte %zu: ", progname, k->where,
-		k->op);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
+	return data_error(k->where, NULL, 0, "pickle at byte %zu: %s", k->op,
+			  what);
 }
 
 static void grow(void *pp, size_t *cap, size_t need, size_t size)
@@ -110,7 +111,7 @@ static void grow(void *pp, size_t *cap, size_t need, size_t size)
 static long new_obj(struct pickle *k, enum ptype t)
 {
 	if (k->nobj >= PICKLE_MAX_OBJECTS)
-		return pfail(k, "more than %zu objects", PICKLE_MAX_OBJECTS);
+		return op_error(k, "more than %zu objects", PICKLE_MAX_OBJECTS);
 	grow(&k->obj, &k->capobj, k->nobj + 1, sizeof *k->obj);
 	memset(&k->obj[k->nobj], 0, sizeof *k->obj);
 	k->obj[k->nobj].t = t;
@@ -139,7 +140,7 @@ static int pop(struct pickle *k, size_t *o)
 	size_t floor = k->nmarks ? k->marks[k->nmarks - 1] : 0;
 
 	if (k->nstack <= floor)
-		return pfail(k, "stack underflow");
+		return op_error(k, "stack underflow");
 	*o = k->stack[--k->nstack];
 	return 0;
 }
@@ -147,10 +148,10 @@ static int pop(struct pickle *k, size_t *o)
 static int need(struct pickle *k, size_t n)
 {
 	if (n > k->len - k->pos)
-		return pfail(k,
-			     "length %zu runs past the end of the data "
-			     "(%zu bytes left)",
-			     n, k->len - k->pos);
+		return op_error(k,
+				"length %zu runs past the end of the data "
+				"(%zu bytes left)",
+				n, k->len - k->pos);
 	return 0;
 }
 
@@ -185,7 +186,7 @@ static int op_string(struct pickle *k, int lenbytes, enum ptype t)
 		return -1;
 	if (lenbytes == 4 && t == P_BYTES && k->b[k->op] == 'T' &&
 	    n > INT32_MAX)
-		return pfail(k, "negative string length");
+		return op_error(k, "negative string length");
 	if (n > k->len - k->pos)
 		return need(k, n > SIZE_MAX ? SIZE_MAX : (size_t)n);
 	if (push_new(k, t, &o) < 0)
@@ -203,7 +204,7 @@ static int op_tuple(struct pickle *k, size_t n)
 	long id;
 
 	if (k->nstack - floor < n)
-		return pfail(k, "stack underflow");
+		return op_error(k, "stack underflow");
 	first = k->npool;
 	grow(&k->pool, &k->cappool, k->npool + n, sizeof *k->pool);
 	for (i = 0; i < n; i++)
@@ -221,7 +222,7 @@ static int op_tuple(struct pickle *k, size_t n)
 static int pop_mark(struct pickle *k, size_t *n)
 {
 	if (k->nmarks == 0)
-		return pfail(k, "no mark on the stack");
+		return op_error(k, "no mark on the stack");
 	*n = k->nstack - k->marks[--k->nmarks];
 	return 0;
 }
@@ -243,11 +244,11 @@ static int op_appends(struct pickle *k, int marked)
 	if (marked && pop_mark(k, &n) < 0)
 		return -1;
 	if (k->nstack < n + 1)
-		return pfail(k, "stack underflow");
+		return op_error(k, "stack underflow");
 	lst = k->stack[k->nstack - n - 1];
 	l = &k->obj[lst];
 	if (l->t != P_LIST)
-		return pfail(k, "append to something that is not a list");
+		return op_error(k, "append to something that is not a list");
 	grow(&l->u.list.item, &l->u.list.cap, l->u.list.n + n, sizeof(size_t));
 	for (i = 0; i < n; i++)
 		l->u.list.item[l->u.list.n++] = k->stack[k->nstack - n + i];
@@ -260,10 +261,10 @@ static int op_appends(struct pickle *k, int marked)
 static int op_memo_put(struct pickle *k, uint64_t idx)
 {
 	if (k->nstack == 0)
-		return pfail(k, "memo put with an empty stack");
+		return op_error(k, "memo put with an empty stack");
 	if (idx > k->nobj + 16)
-		return pfail(k, "memo index %llu out of range",
-			     (unsigned long long)idx);
+		return op_error(k, "memo index %llu out of range",
+				(unsigned long long)idx);
 	if (idx >= k->nmemo) {
 		grow(&k->memo, &k->capmemo, (size_t)idx + 1, sizeof *k->memo);
 		while (k->nmemo <= idx)
@@ -276,8 +277,8 @@ static int op_memo_put(struct pickle *k, uint64_t idx)
 static int op_memo_get(struct pickle *k, uint64_t idx)
 {
 	if (idx >= k->nmemo || k->memo[idx] == SIZE_MAX)
-		return pfail(k, "memo index %llu not defined",
-			     (unsigned long long)idx);
+		return op_error(k, "memo index %llu not defined",
+				(unsigned long long)idx);
 	push(k, k->memo[idx]);
 	return 0;
 }
@@ -309,9 +310,9 @@ static int lookup_global(struct pickle *k, const char *mod, size_t mlen,
 		    memcmp(known[i].name, name, nlen) == 0)
 			break;
 	if (i == sizeof known / sizeof known[0])
-		return pfail(k, "unsupported global %.*s.%.*s",
-			     (int)(mlen > 64 ? 64 : mlen), mod,
-			     (int)(nlen > 64 ? 64 : nlen), name);
+		return op_error(k, "unsupported global %.*s.%.*s",
+				(int)(mlen > 64 ? 64 : mlen), mod,
+				(int)(nlen > 64 ? 64 : nlen), name);
 	if (push_new(k, P_GLOBAL, &o) < 0)
 		return -1;
 	o->u.g = known[i].g;
@@ -324,11 +325,11 @@ static int op_global(struct pickle *k)
 
 	nl = memchr(mod, '\n', k->len - k->pos);
 	if (!nl)
-		return pfail(k, "unterminated global name");
+		return op_error(k, "unterminated global name");
 	name = nl + 1;
 	nl = memchr(name, '\n', k->len - (size_t)(name - k->b));
 	if (!nl)
-		return pfail(k, "unterminated global name");
+		return op_error(k, "unterminated global name");
 	k->pos = (size_t)(nl + 1 - k->b);
 	return lookup_global(k, (const char *)mod, (size_t)(name - 1 - mod),
 			     (const char *)name, (size_t)(nl - name));
@@ -344,7 +345,7 @@ static int op_stack_global(struct pickle *k)
 	om = &k->obj[m];
 	on = &k->obj[n];
 	if (om->t != P_TEXT || on->t != P_TEXT)
-		return pfail(k, "STACK_GLOBAL needs two strings");
+		return op_error(k, "STACK_GLOBAL needs two strings");
 	return lookup_global(k, (const char *)om->u.s.p, om->u.s.n,
 			     (const char *)on->u.s.p, on->u.s.n);
 }
@@ -369,13 +370,13 @@ static int make_dtype(struct pickle *k, struct pobj *args)
 
 	if (args->u.tup.n < 1 || (s = tuple_item(k, args, 0))->t == P_NONE ||
 	    (s->t != P_TEXT && s->t != P_BYTES) || s->u.s.n >= sizeof descr)
-		return pfail(k, "dtype() needs a short type string");
+		return op_error(k, "dtype() needs a short type string");
 	memcpy(descr, s->u.s.p, s->u.s.n);
 	descr[s->u.s.n] = '\0';
 	if (strlen(descr) != s->u.s.n)
-		return pfail(k, "NUL in a dtype string");
+		return op_error(k, "NUL in a dtype string");
 	if ((why = npy_parse_dtype(descr, &t)))
-		return pfail(k, "dtype '%s': %s", descr, why);
+		return op_error(k, "dtype '%s': %s", descr, why);
 	if (push_new(k, P_DTYPE, &o) < 0)
 		return -1;
 	o->u.dt = t;
@@ -388,15 +389,15 @@ static int set_shape(struct pickle *k, struct pobj *a, struct pobj *shape)
 	struct pobj *d;
 
 	if (shape->t != P_TUPLE)
-		return pfail(k, "array shape is not a tuple");
+		return op_error(k, "array shape is not a tuple");
 	if (shape->u.tup.n > 2 || shape->u.tup.n < 1)
-		return pfail(k, "array has %zu dimensions (want 1 or 2)",
-			     shape->u.tup.n);
+		return op_error(k, "array has %zu dimensions (want 1 or 2)",
+				shape->u.tup.n);
 	a->u.a.ndim = (int)shape->u.tup.n;
 	for (i = 0; i < shape->u.tup.n; i++) {
 		d = tuple_item(k, shape, i);
 		if (!is_int(d) || d->u.i < 0)
-			return pfail(k, "array dimension is not a count");
+			return op_error(k, "array dimension is not a count");
 		a->u.a.shape[i] = (uint64_t)d->u.i;
 	}
 	return 0;
@@ -410,26 +411,27 @@ static int check_data(struct pickle *k, struct pobj *a)
 
 	if (a->u.a.ndim == 2) {
 		if (a->u.a.shape[1] && n > UINT64_MAX / a->u.a.shape[1])
-			return pfail(k, "absurd array shape");
+			return op_error(k, "absurd array shape");
 		n *= a->u.a.shape[1];
 	}
 	if (dt->u.dt.kind == 'O') {
 		if (data->t != P_LIST)
-			return pfail(k, "object array data is not a list");
+			return op_error(k, "object array data is not a list");
 		if (data->u.list.n != n)
-			return pfail(k,
-				     "object array holds %zu items, its "
-				     "shape says %llu",
-				     data->u.list.n, (unsigned long long)n);
+			return op_error(k,
+					"object array holds %zu items, its "
+					"shape says %llu",
+					data->u.list.n, (unsigned long long)n);
 		return 0;
 	}
 	if (data->t != P_BYTES)
-		return pfail(k, "array data is not a byte string");
+		return op_error(k, "array data is not a byte string");
 	if (n > UINT64_MAX / 8 || data->u.s.n != n * (uint64_t)dt->u.dt.size)
-		return pfail(k,
-			     "array data is %zu bytes, its shape says %llu "
-			     "elements of %d bytes",
-			     data->u.s.n, (unsigned long long)n, dt->u.dt.size);
+		return op_error(k,
+				"array data is %zu bytes, its shape says %llu "
+				"elements of %d bytes",
+				data->u.s.n, (unsigned long long)n,
+				dt->u.dt.size);
 	return 0;
 }
 
@@ -442,12 +444,12 @@ static int make_frombuffer(struct pickle *k, size_t args)
 
 	if (t->u.tup.n != 4 || tuple_item(k, t, 0)->t != P_BYTES ||
 	    tuple_item(k, t, 1)->t != P_DTYPE)
-		return pfail(k, "_frombuffer() needs (bytes, dtype, shape, "
-				"order)");
+		return op_error(k, "_frombuffer() needs (bytes, dtype, shape, "
+				   "order)");
 	ord = tuple_item(k, t, 3);
 	if (ord->t != P_TEXT || ord->u.s.n != 1 ||
 	    (ord->u.s.p[0] != 'C' && ord->u.s.p[0] != 'F'))
-		return pfail(k, "_frombuffer() order is not 'C' or 'F'");
+		return op_error(k, "_frombuffer() order is not 'C' or 'F'");
 	fortran = ord->u.s.p[0] == 'F';
 	/* new_obj may move k->obj: t and ord are stale after it */
 	if ((id = new_obj(k, P_ARRAY)) < 0)
@@ -458,7 +460,7 @@ static int make_frombuffer(struct pickle *k, size_t args)
 	o->u.a.dtype = k->pool[t->u.tup.first + 1];
 	o->u.a.data = k->pool[t->u.tup.first];
 	if (k->obj[o->u.a.dtype].u.dt.kind == 'O')
-		return pfail(k, "_frombuffer() of an object dtype");
+		return op_error(k, "_frombuffer() of an object dtype");
 	if (set_shape(k, o, tuple_item(k, t, 2)) < 0 || check_data(k, o) < 0)
 		return -1;
 	o->u.a.built = 1;
@@ -479,10 +481,10 @@ static int make_latin1(struct pickle *k, struct pobj *args)
 	    (enc = tuple_item(k, args, 1))->t != P_TEXT ||
 	    !((enc->u.s.n == 6 && memcmp(enc->u.s.p, "latin1", 6) == 0) ||
 	      (enc->u.s.n == 7 && memcmp(enc->u.s.p, "latin-1", 7) == 0)))
-		return pfail(k, "only _codecs.encode(str, 'latin1') is "
-				"supported");
+		return op_error(k, "only _codecs.encode(str, 'latin1') is "
+				   "supported");
 	if (s->u.s.n > k->len - k->nbytes)
-		return pfail(k, "decoded strings exceed the pickle's size");
+		return op_error(k, "decoded strings exceed the pickle's size");
 	if (!k->bytes)
 		k->bytes = xmalloc(k->len);
 	for (p = s->u.s.p, end = p + s->u.s.n; p < end; p++) {
@@ -494,7 +496,7 @@ static int make_latin1(struct pickle *k, struct pobj *args)
 			    (unsigned char)((*p & 3) << 6 | (p[1] & 0x3f));
 			p++;
 		} else
-			return pfail(k, "string is not latin-1 text");
+			return op_error(k, "string is not latin-1 text");
 	}
 	if (push_new(k, P_BYTES, &o) < 0)
 		return -1;
@@ -513,13 +515,13 @@ static int op_reduce(struct pickle *k)
 	f = &k->obj[fn];
 	a = &k->obj[args];
 	if (f->t != P_GLOBAL || a->t != P_TUPLE)
-		return pfail(k, "REDUCE needs a known callable and a tuple");
+		return op_error(k, "REDUCE needs a known callable and a tuple");
 	switch (f->u.g) {
 	case G_RECONSTRUCT:
 		if (a->u.tup.n < 1 || tuple_item(k, a, 0)->t != P_GLOBAL ||
 		    tuple_item(k, a, 0)->u.g != G_NDARRAY)
-			return pfail(k, "_reconstruct() of something other "
-					"than numpy.ndarray");
+			return op_error(k, "_reconstruct() of something other "
+					   "than numpy.ndarray");
 		return push_new(k, P_ARRAY, &o);
 	case G_DTYPE:
 		return make_dtype(k, a);
@@ -529,13 +531,13 @@ static int op_reduce(struct pickle *k)
 		return make_latin1(k, a);
 	case G_BYTES:
 		if (a->u.tup.n != 0)
-			return pfail(k, "bytes() with arguments");
+			return op_error(k, "bytes() with arguments");
 		if (push_new(k, P_BYTES, &o) < 0)
 			return -1;
 		o->u.s.p = k->b;
 		return 0;
 	}
-	return pfail(k, "numpy.ndarray cannot be called directly");
+	return op_error(k, "numpy.ndarray cannot be called directly");
 }
 
 static int build_dtype(struct pickle *k, struct pobj *dt, struct pobj *st)
@@ -543,10 +545,10 @@ static int build_dtype(struct pickle *k, struct pobj *dt, struct pobj *st)
 	struct pobj *ord;
 
 	if (st->t != P_TUPLE || st->u.tup.n < 2)
-		return pfail(k, "dtype state is not a tuple");
+		return op_error(k, "dtype state is not a tuple");
 	ord = tuple_item(k, st, 1);
 	if ((ord->t != P_TEXT && ord->t != P_BYTES) || ord->u.s.n != 1)
-		return pfail(k, "dtype byte order is not one character");
+		return op_error(k, "dtype byte order is not one character");
 	switch (ord->u.s.p[0]) {
 	case '>':
 		dt->u.dt.big = 1;
@@ -557,7 +559,7 @@ static int build_dtype(struct pickle *k, struct pobj *dt, struct pobj *st)
 		dt->u.dt.big = 0;
 		break;
 	default:
-		return pfail(k, "bad dtype byte order");
+		return op_error(k, "bad dtype byte order");
 	}
 	return 0;
 }
@@ -569,20 +571,21 @@ static int build_array(struct pickle *k, size_t ai, struct pobj *st)
 	size_t off = 0;
 
 	if (a->u.a.built)
-		return pfail(k, "array state set twice");
+		return op_error(k, "array state set twice");
 	if (st->t != P_TUPLE || (st->u.tup.n != 5 && st->u.tup.n != 4))
-		return pfail(k, "array state is not a 4- or 5-tuple");
+		return op_error(k, "array state is not a 4- or 5-tuple");
 	if (st->u.tup.n == 5) {
 		if (!is_int(tuple_item(k, st, 0)))
-			return pfail(k, "array state version is not a number");
+			return op_error(k,
+					"array state version is not a number");
 		off = 1;
 	}
 	dt = tuple_item(k, st, off + 1);
 	fo = tuple_item(k, st, off + 2);
 	if (dt->t != P_DTYPE)
-		return pfail(k, "array state has no dtype");
+		return op_error(k, "array state has no dtype");
 	if (!is_int(fo))
-		return pfail(k, "array fortran flag is not a boolean");
+		return op_error(k, "array fortran flag is not a boolean");
 	if (set_shape(k, a, tuple_item(k, st, off)) < 0)
 		return -1;
 	a->u.a.fortran = fo->u.i != 0;
@@ -601,13 +604,13 @@ static int op_build(struct pickle *k)
 	if (pop(k, &st) < 0)
 		return -1;
 	if (k->nstack == 0)
-		return pfail(k, "stack underflow");
+		return op_error(k, "stack underflow");
 	o = k->stack[k->nstack - 1];
 	if (k->obj[o].t == P_DTYPE)
 		return build_dtype(k, &k->obj[o], &k->obj[st]);
 	if (k->obj[o].t == P_ARRAY)
 		return build_array(k, o, &k->obj[st]);
-	return pfail(k, "BUILD on something other than an array or dtype");
+	return op_error(k, "BUILD on something other than an array or dtype");
 }
 
 static int op_long1(struct pickle *k)
@@ -617,7 +620,7 @@ static int op_long1(struct pickle *k)
 	if (arg_uint(k, 1, &n) < 0)
 		return -1;
 	if (n > 8)
-		return pfail(k, "integer wider than 64 bits");
+		return op_error(k, "integer wider than 64 bits");
 	if (n == 0)
 		return op_int(k, 0);
 	if (arg_uint(k, (int)n, &v) < 0)
@@ -634,7 +637,7 @@ static int op_frame(struct pickle *k)
 	if (arg_uint(k, 8, &n) < 0)
 		return -1;
 	if (n > k->len - k->pos)
-		return pfail(k, "frame runs past the end of the data");
+		return op_error(k, "frame runs past the end of the data");
 	return 0;
 }
 
@@ -662,8 +665,8 @@ static int op_proto(struct pickle *k)
 	if (arg_uint(k, 1, &v) < 0)
 		return -1;
 	if (v < 2 || v > 5)
-		return pfail(k, "pickle protocol %llu (want 2 to 5)",
-			     (unsigned long long)v);
+		return op_error(k, "pickle protocol %llu (want 2 to 5)",
+				(unsigned long long)v);
 	return 0;
 }
 
@@ -787,9 +790,9 @@ static int step(struct pickle *k)
 		return op_build(k);
 	case 0x97: /* NEXT_BUFFER */
 	case 0x98: /* READONLY_BUFFER */
-		return pfail(k, "out-of-band buffers are not supported");
+		return op_error(k, "out-of-band buffers are not supported");
 	}
-	return pfail(k, "unsupported pickle opcode 0x%02x", c);
+	return op_error(k, "unsupported pickle opcode 0x%02x", c);
 }
 
 static void pickle_free(struct pickle *k)
@@ -818,16 +821,16 @@ static int pickle_run(struct pickle *k, size_t *top)
 			return -1;
 		if (rc == 1) {
 			if (k->nstack != 1 || k->nmarks)
-				return pfail(k,
-					     "STOP with %zu objects on the "
-					     "stack",
-					     k->nstack);
+				return op_error(k,
+						"STOP with %zu objects on the "
+						"stack",
+						k->nstack);
 			*top = k->stack[0];
 			return 0;
 		}
 	}
 	k->op = k->pos;
-	return pfail(k, "truncated pickle (no STOP)");
+	return op_error(k, "truncated pickle (no STOP)");
 }
 
 static void array_view(struct pickle *k, const struct pobj *a,
@@ -865,7 +868,7 @@ long pickle_each(const unsigned char *b, size_t len, const char *where,
 	k.op = len;
 	if (top->t != P_ARRAY || !top->u.a.built ||
 	    k.obj[top->u.a.dtype].u.dt.kind != 'O' || top->u.a.ndim != 1) {
-		pfail(&k, "not a 1-D object array");
+		op_error(&k, "not a 1-D object array");
 		goto out;
 	}
 	list = &k.obj[top->u.a.data];
@@ -873,9 +876,8 @@ long pickle_each(const unsigned char *b, size_t len, const char *where,
 		e = &k.obj[list->u.list.item[i]];
 		if (e->t != P_ARRAY || !e->u.a.built ||
 		    k.obj[e->u.a.dtype].u.dt.kind == 'O' || e->u.a.ndim != 2) {
-			warnmsg("%s:index %zu: element is not a 2-D numeric "
-				"array",
-				where, i);
+			data_error(where, "index", i,
+				   "element is not a 2-D numeric array");
 			goto out;
 		}
 		array_view(&k, e, &v);

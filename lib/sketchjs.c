@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,22 +23,6 @@ static const char *const vae_names[] = {
     "enc_fw_wx", "enc_fw_wh", "enc_fw_b", "enc_bw_wx", "enc_bw_wh", "enc_bw_b",
     "mu_w",	 "mu_b",      "sigma_w",  "sigma_b",   "init_w",    "init_b",
     "out_w",	 "out_b",     "dec_wx",	  "dec_wh",    "dec_b"};
-
-/* fail: print "prog: name: what" and return -1. */
-static int fail(const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int fail(const char *name, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warnmsg("%s: %s", name, msg);
-	return -1;
-}
 
 float sketchjs_weight(int q)
 {
@@ -59,11 +42,13 @@ static int get_int(const char *name, json_object *o, const char *key, long lo,
 	if (!json_object_object_get_ex(o, key, &x))
 		return 1;
 	if (!json_object_is_type(x, json_type_int))
-		return fail(name, "info: %s is not an integer", key);
+		return data_error(name, NULL, 0, "info: %s is not an integer",
+				  key);
 	n = json_object_get_int64(x);
 	if (n < lo || n > hi)
-		return fail(name, "info: %s %lld outside %ld..%ld", key,
-			    (long long)n, lo, hi);
+		return data_error(name, NULL, 0,
+				  "info: %s %lld outside %ld..%ld", key,
+				  (long long)n, lo, hi);
 	*v = (long)n;
 	return 0;
 }
@@ -74,7 +59,7 @@ static int parse_mode(struct sketchjs *m, json_object *info, const char *name)
 	const char *s;
 
 	if (!json_object_object_get_ex(info, "mode", &x))
-		return fail(name, "info: no mode");
+		return data_error(name, NULL, 0, "info: no mode");
 	if (json_object_is_type(x, json_type_int)) {
 		int64_t v = json_object_get_int64(x);
 
@@ -83,25 +68,27 @@ static int parse_mode(struct sketchjs *m, json_object *info, const char *name)
 		else if (v == 0 || v == 1)
 			m->mode = SKETCHJS_VAE;
 		else
-			return fail(name,
-				    "info: mode %lld is none of 2 (decoder "
-				    "only), 0 or 1 (vae)",
-				    (long long)v);
+			return data_error(
+			    name, NULL, 0,
+			    "info: mode %lld is none of 2 (decoder "
+			    "only), 0 or 1 (vae)",
+			    (long long)v);
 		return 0;
 	}
 	if (!json_object_is_type(x, json_type_string))
-		return fail(name,
-			    "info: mode is neither an integer nor a string");
+		return data_error(
+		    name, NULL, 0,
+		    "info: mode is neither an integer nor a string");
 	s = json_object_get_string(x);
 	if (strcmp(s, "gen") == 0)
 		m->mode = SKETCHJS_GEN;
 	else if (strcmp(s, "vae") == 0)
 		m->mode = SKETCHJS_VAE;
 	else
-		return fail(name,
-			    "info: mode \"%.40s\" is neither \"gen\" nor "
-			    "\"vae\"",
-			    s);
+		return data_error(name, NULL, 0,
+				  "info: mode \"%.40s\" is neither \"gen\" nor "
+				  "\"vae\"",
+				  s);
 	return 0;
 }
 
@@ -112,21 +99,26 @@ static int parse_info(struct sketchjs *m, json_object *info, const char *name)
 	int r;
 
 	if (!json_object_is_type(info, json_type_object))
-		return fail(name, "element 1 (info) is not an object");
+		return data_error(name, NULL, 0,
+				  "element 1 (info) is not an object");
 	if (parse_mode(m, info, name) < 0)
 		return -1;
 	if (!json_object_object_get_ex(info, "scale_factor", &x))
-		return fail(name, "info: no scale_factor");
+		return data_error(name, NULL, 0, "info: no scale_factor");
 	if (!json_object_is_type(x, json_type_double) &&
 	    !json_object_is_type(x, json_type_int))
-		return fail(name, "info: scale_factor is not a number");
+		return data_error(name, NULL, 0,
+				  "info: scale_factor is not a number");
 	m->scale_factor = json_object_get_double(x);
 	if (!(m->scale_factor > 0 && m->scale_factor <= 1e6))
-		return fail(name, "info: scale_factor %g outside (0, 1e6]",
-			    m->scale_factor);
+		return data_error(name, NULL, 0,
+				  "info: scale_factor %g outside (0, 1e6]",
+				  m->scale_factor);
 	r = get_int(name, info, "max_seq_len", 1, SKETCHJS_MAX_SEQ_LEN, &v);
 	if (r != 0)
-		return r < 0 ? -1 : fail(name, "info: no max_seq_len");
+		return r < 0
+			   ? -1
+			   : data_error(name, NULL, 0, "info: no max_seq_len");
 	m->max_seq_len = (int)v;
 	r = get_int(name, info, "version", 0, 1000000000L, &m->version);
 	if (r < 0)
@@ -136,14 +128,15 @@ static int parse_info(struct sketchjs *m, json_object *info, const char *name)
 		size_t len;
 
 		if (!json_object_is_type(x, json_type_string))
-			return fail(name, "info: name is not a string");
+			return data_error(name, NULL, 0,
+					  "info: name is not a string");
 		s = json_object_get_string(x);
 		len = (size_t)json_object_get_string_len(x);
 		if (len > SKETCHJS_MAX_NAME || strlen(s) != len)
-			return fail(name,
-				    "info: name longer than %d bytes or "
-				    "holding a NUL",
-				    SKETCHJS_MAX_NAME);
+			return data_error(name, NULL, 0,
+					  "info: name longer than %d bytes or "
+					  "holding a NUL",
+					  SKETCHJS_MAX_NAME);
 		m->name = xstrdup(s);
 	}
 	return 0;
@@ -158,12 +151,14 @@ static int parse_shapes(struct sketchjs *m, json_object *shapes,
 	int want = m->mode == SKETCHJS_GEN ? 5 : 17;
 
 	if (!json_object_is_type(shapes, json_type_array))
-		return fail(name, "element 2 (shapes) is not a list");
+		return data_error(name, NULL, 0,
+				  "element 2 (shapes) is not a list");
 	n = json_object_array_length(shapes);
 	if (n != (size_t)want)
-		return fail(name, "%s model needs %d tensors, shapes lists %zu",
-			    m->mode == SKETCHJS_GEN ? "decoder-only" : "vae",
-			    want, n);
+		return data_error(
+		    name, NULL, 0,
+		    "%s model needs %d tensors, shapes lists %zu",
+		    m->mode == SKETCHJS_GEN ? "decoder-only" : "vae", want, n);
 	m->ntensors = want;
 	for (int i = 0; i < want; i++) {
 		json_object *s = json_object_array_get_idx(shapes, (size_t)i);
@@ -173,10 +168,11 @@ static int parse_shapes(struct sketchjs *m, json_object *shapes,
 		t->name = m->mode == SKETCHJS_GEN ? gen_names[i] : vae_names[i];
 		if (!json_object_is_type(s, json_type_array) ||
 		    (nd = json_object_array_length(s)) < 1 || nd > 2)
-			return fail(name,
-				    "shape %d (%s) is not a list of one or two "
-				    "dimensions",
-				    i, t->name);
+			return data_error(
+			    name, NULL, 0,
+			    "shape %d (%s) is not a list of one or two "
+			    "dimensions",
+			    i, t->name);
 		t->ndim = (int)nd;
 		t->shape[1] = 1;
 		for (size_t k = 0; k < nd; k++) {
@@ -184,16 +180,18 @@ static int parse_shapes(struct sketchjs *m, json_object *shapes,
 			int64_t v;
 
 			if (!json_object_is_type(d, json_type_int))
-				return fail(name,
-					    "shape %d (%s): dimension %zu is "
-					    "not an integer",
-					    i, t->name, k);
+				return data_error(
+				    name, NULL, 0,
+				    "shape %d (%s): dimension %zu is "
+				    "not an integer",
+				    i, t->name, k);
 			v = json_object_get_int64(d);
 			if (v < 1 || v > 1000000)
-				return fail(name,
-					    "shape %d (%s): dimension %lld "
-					    "outside 1..1000000",
-					    i, t->name, (long long)v);
+				return data_error(
+				    name, NULL, 0,
+				    "shape %d (%s): dimension %lld "
+				    "outside 1..1000000",
+				    i, t->name, (long long)v);
 			t->shape[k] = (int)v;
 		}
 		t->size = (long)t->shape[0] * t->shape[1];
@@ -211,27 +209,28 @@ static int dims(struct sketchjs *m, const char *name)
 
 	m->H = out->shape[0];
 	if (out->ndim != 2 || W < 9 || (W - 3) % 6 != 0)
-		return fail(name,
-			    "tensor %d (out_w): %d columns, not 6M+3 for a "
-			    "mixture count M >= 1",
-			    vae ? 12 : 0, out->ndim == 2 ? W : 0);
+		return data_error(
+		    name, NULL, 0,
+		    "tensor %d (out_w): %d columns, not 6M+3 for a "
+		    "mixture count M >= 1",
+		    vae ? 12 : 0, out->ndim == 2 ? W : 0);
 	m->M = (W - 3) / 6;
 	if (vae) {
 		m->E = m->t[1].shape[0];
 		m->Nz = m->t[6].ndim == 2 ? m->t[6].shape[1] : 0;
 	}
 	if (m->H > SKETCHJS_MAX_UNITS)
-		return fail(name, "decoder size %d exceeds %d", m->H,
-			    SKETCHJS_MAX_UNITS);
+		return data_error(name, NULL, 0, "decoder size %d exceeds %d",
+				  m->H, SKETCHJS_MAX_UNITS);
 	if (m->M > SKETCHJS_MAX_MIXTURE)
-		return fail(name, "mixture count %d exceeds %d", m->M,
-			    SKETCHJS_MAX_MIXTURE);
+		return data_error(name, NULL, 0, "mixture count %d exceeds %d",
+				  m->M, SKETCHJS_MAX_MIXTURE);
 	if (vae && m->E > SKETCHJS_MAX_UNITS)
-		return fail(name, "encoder size %d exceeds %d", m->E,
-			    SKETCHJS_MAX_UNITS);
+		return data_error(name, NULL, 0, "encoder size %d exceeds %d",
+				  m->E, SKETCHJS_MAX_UNITS);
 	if (vae && (m->Nz < 1 || m->Nz > SKETCHJS_MAX_Z))
-		return fail(name, "latent size %d outside 1..%d", m->Nz,
-			    SKETCHJS_MAX_Z);
+		return data_error(name, NULL, 0, "latent size %d outside 1..%d",
+				  m->Nz, SKETCHJS_MAX_Z);
 	return 0;
 }
 
@@ -286,8 +285,9 @@ static int check_shapes(struct sketchjs *m, const char *name)
 			continue;
 		shape_text(got, t->ndim, t->shape[0], t->shape[1]);
 		shape_text(want, nd, sh[i][0], sh[i][1]);
-		return fail(name, "tensor %d (%s): shape %s, expected %s", i,
-			    t->name, got, want);
+		return data_error(name, NULL, 0,
+				  "tensor %d (%s): shape %s, expected %s", i,
+				  t->name, got, want);
 	}
 	return 0;
 }
@@ -322,15 +322,16 @@ static int b64_check(const char *s, size_t n, size_t *bytes, const char *name,
 		len -= len > 1 && s[len - 2] == '=' ? 2 : 1;
 	for (size_t k = 0; k < len; k++)
 		if (b64_value((unsigned char)s[k]) < 0)
-			return fail(name,
-				    "tensor %d (%s): bad base64 character "
-				    "0x%02x at offset %zu",
-				    i, tname, (unsigned char)s[k], k);
+			return data_error(
+			    name, NULL, 0,
+			    "tensor %d (%s): bad base64 character "
+			    "0x%02x at offset %zu",
+			    i, tname, (unsigned char)s[k], k);
 	if (len % 4 == 1)
-		return fail(name,
-			    "tensor %d (%s): base64 length %zu is cut "
-			    "short",
-			    i, tname, n);
+		return data_error(name, NULL, 0,
+				  "tensor %d (%s): base64 length %zu is cut "
+				  "short",
+				  i, tname, n);
 	*bytes = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
 	return 0;
 }
@@ -369,29 +370,33 @@ static int parse_blobs(struct sketchjs *m, json_object *blobs, const char *name)
 	long total = 0, off = 0;
 
 	if (!json_object_is_type(blobs, json_type_array))
-		return fail(name, "element 3 (weights) is not a list");
+		return data_error(name, NULL, 0,
+				  "element 3 (weights) is not a list");
 	if (json_object_array_length(blobs) != (size_t)m->ntensors)
-		return fail(name, "%zu weight strings for %d shapes",
-			    json_object_array_length(blobs), m->ntensors);
+		return data_error(name, NULL, 0,
+				  "%zu weight strings for %d shapes",
+				  json_object_array_length(blobs), m->ntensors);
 	for (int i = 0; i < m->ntensors; i++) {
 		json_object *b = json_object_array_get_idx(blobs, (size_t)i);
 		const struct sketchjs_tensor *t = &m->t[i];
 		size_t bytes = 0;
 
 		if (!json_object_is_type(b, json_type_string))
-			return fail(name,
-				    "tensor %d (%s): weights are not a base64 "
-				    "string",
-				    i, t->name);
+			return data_error(
+			    name, NULL, 0,
+			    "tensor %d (%s): weights are not a base64 "
+			    "string",
+			    i, t->name);
 		if (b64_check(json_object_get_string(b),
 			      (size_t)json_object_get_string_len(b), &bytes,
 			      name, i, t->name) < 0)
 			return -1;
 		if (bytes != 2 * (size_t)t->size)
-			return fail(name,
-				    "tensor %d (%s): %zu bytes of weights, its "
-				    "shape needs %ld",
-				    i, t->name, bytes, 2 * t->size);
+			return data_error(
+			    name, NULL, 0,
+			    "tensor %d (%s): %zu bytes of weights, its "
+			    "shape needs %ld",
+			    i, t->name, bytes, 2 * t->size);
 		total += t->size;
 	}
 	m->buf = xreallocarray(NULL, (size_t)total, sizeof(float));
@@ -412,7 +417,8 @@ static int parse_root(struct sketchjs *m, json_object *root, const char *name)
 {
 	if (!json_object_is_type(root, json_type_array) ||
 	    json_object_array_length(root) != 3)
-		return fail(name, "not a sketch-rnn-js model: the JSON is not "
+		return data_error(name, NULL, 0,
+				  "not a sketch-rnn-js model: the JSON is not "
 				  "a list [info, shapes, weights]");
 	if (parse_info(m, json_object_array_get_idx(root, 0), name) < 0 ||
 	    parse_shapes(m, json_object_array_get_idx(root, 1), name) < 0 ||
@@ -435,10 +441,11 @@ int sketchjs_parse(struct sketchjs *m, const char *text, size_t len,
 
 	memset(m, 0, sizeof(*m));
 	if (len > (size_t)SKETCHJS_MAX_BYTES)
-		return fail(name, "larger than %ld bytes", SKETCHJS_MAX_BYTES);
+		return data_error(name, NULL, 0, "larger than %ld bytes",
+				  SKETCHJS_MAX_BYTES);
 	if (memchr(text, '\0', len))
-		return fail(
-		    name, "NUL byte at offset %zu",
+		return data_error(
+		    name, NULL, 0, "NUL byte at offset %zu",
 		    (size_t)((const char *)memchr(text, '\0', len) - text));
 	tok = json_tokener_new_ex(16);
 	if (!tok)
@@ -450,16 +457,18 @@ int sketchjs_parse(struct sketchjs *m, const char *text, size_t len,
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
 	if (len == 0)
-		return fail(name, "empty file");
+		return data_error(name, NULL, 0, "empty file");
 	if (e == json_tokener_continue)
-		return fail(name, "JSON ends early (file cut short?)");
+		return data_error(name, NULL, 0,
+				  "JSON ends early (file cut short?)");
 	if (e != json_tokener_success)
-		return fail(name, "JSON error near byte %zu: %s", end,
-			    json_tokener_error_desc(e));
+		return data_error(name, NULL, 0, "JSON error near byte %zu: %s",
+				  end, json_tokener_error_desc(e));
 	while (end < len && strchr(" \t\r\n", text[end]))
 		end++;
 	if (end < len)
-		fail(name, "data after the JSON list at byte %zu", end);
+		data_error(name, NULL, 0,
+			   "data after the JSON list at byte %zu", end);
 	else
 		r = parse_root(m, root, name);
 	json_object_put(root);
@@ -479,8 +488,9 @@ int sketchjs_read(struct sketchjs *m, FILE *f, const char *name)
 		if (len == cap) {
 			if (cap > (size_t)SKETCHJS_MAX_BYTES) {
 				free(text);
-				return fail(name, "larger than %ld bytes",
-					    SKETCHJS_MAX_BYTES);
+				return data_error(name, NULL, 0,
+						  "larger than %ld bytes",
+						  SKETCHJS_MAX_BYTES);
 			}
 			cap *= 2;
 			text = xreallocarray(text, cap, 1);
@@ -490,7 +500,8 @@ int sketchjs_read(struct sketchjs *m, FILE *f, const char *name)
 	} while (n > 0);
 	if (ferror(f)) {
 		free(text);
-		return fail(name, "read error: %s", strerror(errno));
+		return data_error(name, NULL, 0, "read error: %s",
+				  strerror(errno));
 	}
 	r = sketchjs_parse(m, text, len, name);
 	free(text);
@@ -504,7 +515,7 @@ int sketchjs_load(struct sketchjs *m, const char *path)
 
 	if (!f) {
 		memset(m, 0, sizeof(*m));
-		return fail(path, "%s", strerror(errno));
+		return data_error(path, NULL, 0, "%s", strerror(errno));
 	}
 	r = sketchjs_read(m, f, path);
 	if (f != stdin)

@@ -282,13 +282,9 @@ int stroke_open(struct stroke_reader *r, FILE *f, const char *name)
 	return header_rest(r, &r->h);
 }
 
-static int fail(struct stroke_reader *r, const char *what)
-{
-	warnmsg("%s:record %lu: %s", r->name, r->record + 1, what);
-	return -1;
-}
-
-static int read_points(struct stroke_reader *r, struct drawing *d, size_t n)
+/* read_points: n points into d; NULL, or what is wrong. */
+static const char *read_points(struct stroke_reader *r, struct drawing *d,
+			       size_t n)
 {
 	unsigned char b[POINT_SIZE * 256];
 	size_t i, k, chunk;
@@ -297,17 +293,17 @@ static int read_points(struct stroke_reader *r, struct drawing *d, size_t n)
 	for (i = 0; i < n; i += chunk) {
 		chunk = n - i < 256 ? n - i : 256;
 		if (frame_read_full(r->f, b, chunk * POINT_SIZE) != 1)
-			return fail(r, "truncated record (points)");
+			return "truncated record (points)";
 		for (k = 0; k < chunk; k++) {
 			d->p[i + k].dx = get_f32(b + k * POINT_SIZE);
 			d->p[i + k].dy = get_f32(b + k * POINT_SIZE + 4);
 			if (b[k * POINT_SIZE + 8] > 1)
-				return fail(r, "pen is not 0 or 1");
+				return "pen is not 0 or 1";
 			d->p[i + k].pen = b[k * POINT_SIZE + 8];
 		}
 	}
 	d->n = n;
-	return 0;
+	return NULL;
 }
 
 /* A header after an end marker: accepted when it equals the first, so
@@ -319,14 +315,16 @@ static int header_again(struct stroke_reader *r)
 	if (header_rest(r, &h) < 0)
 		return -1;
 	if (h.flags != r->h.flags || h.scale != r->h.scale)
-		return fail(r,
-			    "concatenated stream has a different scale factor "
-			    "or flags");
+		return data_error(r->name, "record", r->record + 1,
+				  "concatenated stream has a different scale "
+				  "factor or flags");
 	frame_restart(&r->frame);
 	return 0;
 }
 
-static int read_record(struct stroke_reader *r, struct drawing *d)
+/* read_record: the record after its tag into d; NULL, or what is
+ * wrong. */
+static const char *read_record(struct stroke_reader *r, struct drawing *d)
 {
 	unsigned char b[7];
 	uint32_t n;
@@ -334,47 +332,43 @@ static int read_record(struct stroke_reader *r, struct drawing *d)
 
 	drawing_clear(d);
 	if (frame_read_text(r->f, d->key_id) < 0)
-		return fail(r, "truncated record or NUL in key_id");
+		return "truncated record or NUL in key_id";
 	if (frame_read_text(r->f, d->word) < 0)
-		return fail(r, "truncated record or NUL in word");
+		return "truncated record or NUL in word";
 	if (frame_read_full(r->f, b, sizeof b) != 1)
-		return fail(r, "truncated record (header)");
+		return "truncated record (header)";
 	d->country[0] = (char)b[0];
 	d->country[1] = (char)b[1];
 	d->country[2] = '\0';
 	if (b[0] == 0 && b[1] != 0)
-		return fail(r, "country code is not two printable characters");
+		return "country code is not two printable characters";
 	d->recognized = b[2];
 	n = get_u32(b + 3);
 	if (n == 0)
-		return fail(r, "empty drawing (no points)");
+		return "empty drawing (no points)";
 	if (n > STROKE_MAX_POINTS)
-		return fail(r, "absurd point count (limit 100000)");
-	if (read_points(r, d, n) < 0)
-		return -1;
-	why = drawing_check(d);
-	if (why)
-		return fail(r, why);
-	return 0;
+		return "absurd point count (limit 100000)";
+	if ((why = read_points(r, d, n)))
+		return why;
+	return drawing_check(d);
 }
 
 int stroke_read(struct stroke_reader *r, struct drawing *d)
 {
-	const char *why;
+	const char *why = NULL;
 	int rc;
 
 	while ((rc = frame_next(&r->frame, r->f, &why)) == FRAME_HEADER)
 		if (header_again(r) < 0)
 			return -1;
-	if (rc == FRAME_ERROR)
-		return fail(r, why);
 	if (rc == FRAME_DONE)
 		return 0;
-	if (read_record(r, d) < 0)
-		return -1;
-	r->record++;
-	r->frame.part++;
-	return 1;
+	if (rc == FRAME_RECORD && !(why = read_record(r, d))) {
+		r->record++;
+		r->frame.part++;
+		return 1;
+	}
+	return data_error(r->name, "record", r->record + 1, "%s", why);
 }
 
 void stroke_start(struct stroke_writer *w, FILE *f,

@@ -53,6 +53,29 @@ void warnmsg(const char *fmt, ...)
 	va_end(ap);
 }
 
+int vdata_error(const char *name, const char *unit, unsigned long pos,
+		const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", progname, name);
+	if (unit)
+		fprintf(stderr, ":%s %lu", unit, pos);
+	fputs(": ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+int data_error(const char *name, const char *unit, unsigned long pos,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdata_error(name, unit, pos, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;

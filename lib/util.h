@@ -9,6 +9,7 @@
 #ifndef SKETCHRNN_UTIL_H
 #define SKETCHRNN_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -32,6 +33,16 @@ int out_finish(int status);
 
 /* warnx-style message "prog: fmt" to stderr. */
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* data_error: the message for bad input data, "prog: name:unit N: what"
+ * with unit N the place in the data ("record 3", "line 7", "batch 2",
+ * "index 0"), or "prog: name: what" when unit is NULL; what is fmt
+ * formatted.  Returns -1, for the caller to return.  vdata_error takes a
+ * va_list. */
+int data_error(const char *name, const char *unit, unsigned long pos,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int vdata_error(const char *name, const char *unit, unsigned long pos,
+		const char *fmt, va_list ap);
 
 /* die: print "prog: fmt" and exit(1); a format ending in ':' gets
  * strerror(errno) appended. */

@@ -5,7 +5,6 @@
  */
 #include "zip.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -13,20 +12,6 @@
 #include "util.h"
 
 /* ---- reading ---- */
-static int zfail(const struct zip *z, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int zfail(const struct zip *z, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: %s: ", progname, z->name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
 
 /* The zip64 end record, when the 32-bit one says its fields overflowed. */
 static int read_eocd64(struct zip *z, size_t eocd, uint64_t *count,
@@ -36,13 +21,16 @@ static int read_eocd64(struct zip *z, size_t eocd, uint64_t *count,
 	uint64_t at;
 
 	if (eocd < 20 || get_u32(b + eocd - 20) != 0x07064b50)
-		return zfail(z, "zip: zip64 locator missing");
+		return data_error(z->name, NULL, 0,
+				  "zip: zip64 locator missing");
 	at = get_u64(b + eocd - 20 + 8);
 	if (at > eocd - 20 || eocd - 20 - at < 56 ||
 	    get_u32(b + at) != 0x06064b50)
-		return zfail(z, "zip: bad zip64 end of central directory");
+		return data_error(z->name, NULL, 0,
+				  "zip: bad zip64 end of central directory");
 	if (get_u32(b + at + 16) != 0 || get_u32(b + at + 20) != 0)
-		return zfail(z, "zip: multi-disk archives are not supported");
+		return data_error(z->name, NULL, 0,
+				  "zip: multi-disk archives are not supported");
 	*count = get_u64(b + at + 32);
 	*dsize = get_u64(b + at + 40);
 	*doff = get_u64(b + at + 48);
@@ -54,8 +42,9 @@ static int find_eocd(struct zip *z, size_t *eocd)
 	size_t i, lo;
 
 	if (z->len < 22)
-		return zfail(z, "zip: too short for an archive (%zu bytes)",
-			     z->len);
+		return data_error(z->name, NULL, 0,
+				  "zip: too short for an archive (%zu bytes)",
+				  z->len);
 	lo = z->len > 22 + 65535 ? z->len - 22 - 65535 : 0;
 	for (i = z->len - 22;; i--) {
 		if (get_u32(z->buf + i) == 0x06054b50 &&
@@ -66,7 +55,8 @@ static int find_eocd(struct zip *z, size_t *eocd)
 		if (i == lo)
 			break;
 	}
-	return zfail(z, "zip: no end of central directory record");
+	return data_error(z->name, NULL, 0,
+			  "zip: no end of central directory record");
 }
 
 /* Apply a zip64 extra field to the 32-bit sizes that are 0xffffffff. */
@@ -79,7 +69,9 @@ static int zip64_extra(struct zip *z, struct zip_member *m,
 	for (at = 0; at + 4 <= elen; at += 4 + size) {
 		size = get_u16(e + at + 2);
 		if (at + 4 + size > elen)
-			return zfail(z, "zip: extra field overruns its entry");
+			return data_error(
+			    z->name, NULL, 0,
+			    "zip: extra field overruns its entry");
 		if (get_u16(e + at) != 1)
 			continue;
 		pos = at + 4;
@@ -87,14 +79,16 @@ static int zip64_extra(struct zip *z, struct zip_member *m,
 			if (!wide[k])
 				continue;
 			if (pos + 8 > at + 4 + size)
-				return zfail(z, "zip: short zip64 field");
+				return data_error(z->name, NULL, 0,
+						  "zip: short zip64 field");
 			*v[k] = get_u64(e + pos);
 			pos += 8;
 			wide[k] = 0;
 		}
 	}
 	if (wide[0] || wide[1] || wide[2])
-		return zfail(z, "zip: size 0xffffffff without a zip64 field");
+		return data_error(z->name, NULL, 0,
+				  "zip: size 0xffffffff without a zip64 field");
 	return 0;
 }
 
@@ -106,15 +100,18 @@ static int read_entry(struct zip *z, size_t *at, size_t end,
 	int wide[3];
 
 	if (end - *at < 46 || get_u32(b) != 0x02014b50)
-		return zfail(z, "zip: bad central directory entry at byte %zu",
-			     *at);
+		return data_error(
+		    z->name, NULL, 0,
+		    "zip: bad central directory entry at byte %zu", *at);
 	nlen = get_u16(b + 28);
 	elen = get_u16(b + 30);
 	clen = get_u16(b + 32);
 	if (end - *at - 46 < nlen + elen + clen)
-		return zfail(z, "zip: central directory entry overruns it");
+		return data_error(z->name, NULL, 0,
+				  "zip: central directory entry overruns it");
 	if (get_u16(b + 8) & 1)
-		return zfail(z, "zip: encrypted members are not supported");
+		return data_error(z->name, NULL, 0,
+				  "zip: encrypted members are not supported");
 	m->method = get_u16(b + 10);
 	m->crc = get_u32(b + 16);
 	m->csize = get_u32(b + 20);
@@ -141,7 +138,8 @@ static int read_directory(struct zip *z)
 		return -1;
 	e = z->buf + eocd;
 	if (get_u16(e + 4) != 0 || get_u16(e + 6) != 0)
-		return zfail(z, "zip: multi-disk archives are not supported");
+		return data_error(z->name, NULL, 0,
+				  "zip: multi-disk archives are not supported");
 	count = get_u16(e + 10);
 	dsize = get_u32(e + 12);
 	doff = get_u32(e + 16);
@@ -149,13 +147,15 @@ static int read_directory(struct zip *z)
 	    read_eocd64(z, eocd, &count, &dsize, &doff) < 0)
 		return -1;
 	if (doff > eocd || dsize > eocd - doff)
-		return zfail(z, "zip: central directory lies outside the file");
+		return data_error(
+		    z->name, NULL, 0,
+		    "zip: central directory lies outside the file");
 	if (count > dsize / 46)
-		return zfail(z,
-			     "zip: %llu entries cannot fit a directory of "
-			     "%llu bytes",
-			     (unsigned long long)count,
-			     (unsigned long long)dsize);
+		return data_error(z->name, NULL, 0,
+				  "zip: %llu entries cannot fit a directory of "
+				  "%llu bytes",
+				  (unsigned long long)count,
+				  (unsigned long long)dsize);
 	z->n = (size_t)count;
 	z->m = xcalloc(z->n, sizeof *z->m);
 	at = (size_t)doff;
@@ -181,22 +181,17 @@ void zip_close(struct zip *z)
 	memset(z, 0, sizeof *z);
 }
 
-static int mfail(const struct zip *z, const struct zip_member *m,
-		 const char *what)
-{
-	warnmsg("%s:%.*s: %s", z->name, (int)m->namelen, m->name, what);
-	return -1;
-}
-
-static int inflate_member(const struct zip *z, const struct zip_member *m,
-			  const unsigned char *src, unsigned char *dst)
+/* inflate_member: m's deflated bytes src into dst (m->usize bytes);
+ * NULL, or what is wrong. */
+static const char *inflate_member(const struct zip_member *m,
+				  const unsigned char *src, unsigned char *dst)
 {
 	z_stream s;
 	int rc;
 
 	memset(&s, 0, sizeof s);
 	if (inflateInit2(&s, -MAX_WBITS) != Z_OK)
-		return mfail(z, m, "zlib: cannot start inflate");
+		return "zlib: cannot start inflate";
 	s.next_in = (unsigned char *)src;
 	s.avail_in = (uInt)m->csize;
 	s.next_out = dst;
@@ -204,56 +199,64 @@ static int inflate_member(const struct zip *z, const struct zip_member *m,
 	rc = inflate(&s, Z_FINISH);
 	inflateEnd(&s);
 	if (rc == Z_STREAM_END && s.total_out == m->usize)
-		return 0;
+		return NULL;
 	if (rc == Z_DATA_ERROR)
-		return mfail(z, m, "corrupt deflate data");
+		return "corrupt deflate data";
 	if (s.avail_out == 0)
-		return mfail(z, m, "inflates to more than its stated size");
+		return "inflates to more than its stated size";
 	if (rc == Z_STREAM_END)
-		return mfail(z, m, "inflates to less than its stated size");
-	return mfail(z, m, "truncated deflate data");
+		return "inflates to less than its stated size";
+	return "truncated deflate data";
+}
+
+/* member_data: where m's data starts, once its local header and sizes
+ * are checked; NULL, or what is wrong. */
+static const char *member_data(const struct zip *z, const struct zip_member *m,
+			       uint64_t *data)
+{
+	const unsigned char *b;
+
+	if (m->offset > z->len || z->len - m->offset < 30 ||
+	    get_u32(z->buf + m->offset) != 0x04034b50)
+		return "bad local header (truncated or corrupt zip)";
+	b = z->buf + m->offset;
+	*data = m->offset + 30 + get_u16(b + 26) + get_u16(b + 28);
+	if (*data > z->len || m->csize > z->len - *data)
+		return "member data runs past the end of the file "
+		       "(truncated zip)";
+	if (m->usize > ZIP_MAX_MEMBER)
+		return "member too large (limit 1 GiB inflated)";
+	if (m->method == 0 && m->csize != m->usize)
+		return "stored member with two different sizes";
+	if (m->method == 8 && m->usize > m->csize * 1032 + 64)
+		return "stated size is impossible for its compressed size";
+	if (m->method != 0 && m->method != 8)
+		return "compression method is not stored or deflated";
+	return NULL;
 }
 
 int zip_extract(const struct zip *z, const struct zip_member *m,
 		unsigned char **out, size_t *outlen)
 {
-	const unsigned char *b;
-	uint64_t data;
-	unsigned char *dst;
+	uint64_t data = 0;
+	unsigned char *dst = NULL;
+	const char *why = member_data(z, m, &data);
 
 	*out = NULL;
-	if (m->offset > z->len || z->len - m->offset < 30 ||
-	    get_u32(z->buf + m->offset) != 0x04034b50)
-		return mfail(z, m,
-			     "bad local header (truncated or corrupt zip)");
-	b = z->buf + m->offset;
-	data = m->offset + 30 + get_u16(b + 26) + get_u16(b + 28);
-	if (data > z->len || m->csize > z->len - data)
-		return mfail(z, m,
-			     "member data runs past the end of the file "
-			     "(truncated zip)");
-	if (m->usize > ZIP_MAX_MEMBER)
-		return mfail(z, m, "member too large (limit 1 GiB inflated)");
-	if (m->method == 0 && m->csize != m->usize)
-		return mfail(z, m, "stored member with two different sizes");
-	if (m->method == 8 && m->usize > m->csize * 1032 + 64)
-		return mfail(z, m,
-			     "stated size is impossible for its "
-			     "compressed size");
-	if (m->method != 0 && m->method != 8)
-		return mfail(z, m,
-			     "compression method is not stored or "
-			     "deflated");
-	dst = xmalloc((size_t)m->usize);
-	if (m->method == 0)
-		memcpy(dst, z->buf + data, (size_t)m->usize);
-	else if (inflate_member(z, m, z->buf + data, dst) < 0) {
-		free(dst);
-		return -1;
+	if (!why) {
+		dst = xmalloc((size_t)m->usize);
+		if (m->method == 0)
+			memcpy(dst, z->buf + data, (size_t)m->usize);
+		else
+			why = inflate_member(m, z->buf + data, dst);
 	}
-	if (crc32(0, dst, (uInt)m->usize) != m->crc) {
+	if (!why && crc32(0, dst, (uInt)m->usize) != m->crc)
+		why = "CRC mismatch (corrupt member)";
+	if (why) {
 		free(dst);
-		return mfail(z, m, "CRC mismatch (corrupt member)");
+		/* the position is the member's name, not a count */
+		warnmsg("%s:%.*s: %s", z->name, (int)m->namelen, m->name, why);
+		return -1;
 	}
 	*out = dst;
 	*outlen = (size_t)m->usize;
