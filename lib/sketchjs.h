@@ -2,8 +2,9 @@
  * sketchjs.h: reading sketch-rnn-js model files (the JSON format of
  * Magenta's pretrained models for @magenta/sketch, sketch-rnn-js and
  * ml5.js): NAME.gen.json (decoder only) and NAME.vae.json (encoder and
- * decoder).  This module only reads and validates; running the model is
- * lstm.h and mdn.h, writing the format is not done here.
+ * decoder).  This module reads and validates such files and writes
+ * them (sketchjs_write, for model2js); running the model is lstm.h and
+ * mdn.h.
  *
  * A file is one JSON array [info, shapes, blobs]:
  *   info    object: mode (2 or "gen": decoder only; 0, 1 or "vae": VAE),

@@ -17,7 +17,7 @@ const char *progname = "sketchrnn";
 void (*out_fail_hook)(void);
 void (*out_end_hook)(void);
 /* stdout's buffer: big enough for few writes, small enough to stay in
- * the L2 cache while a filter fills it (1 MiB cost ndjson2stroke 2%). */
+ * the L2 cache while a filter fills it (see bench/README.md). */
 static char out_buf[1 << 17];
 
 void util_init(const char *argv0)

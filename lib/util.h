@@ -16,7 +16,7 @@
 extern const char *progname;
 
 /* util_init: record argv[0]'s base name, restore default SIGPIPE (so that
- * "prog | head" ends quietly) and give stdout a 1 MiB buffer, so that a
+ * "prog | head" ends quietly) and give stdout a 128 KiB buffer, so that a
  * program that fails on a small input has written nothing. */
 void util_init(const char *argv0);
 
