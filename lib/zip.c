@@ -272,36 +272,60 @@ static void zwrite(struct zip_writer *z, FILE *f, const void *p, size_t n)
 	out_check(f);
 }
 
-int zip_add(struct zip_writer *z, FILE *f, const char *name,
-	    const unsigned char *data, size_t len, int level)
+/* deflate_data: len bytes raw-deflated at level into a new buffer of
+ * *clen bytes. */
+static unsigned char *deflate_data(const unsigned char *data, size_t len,
+				   int level, size_t *clen)
 {
-	unsigned char h[46];
-	unsigned char *packed = NULL;
-	const unsigned char *body = data;
-	size_t nlen = strlen(name), clen = len;
-	uLong crc = crc32(0, data, (uInt)len);
+	unsigned char *packed;
 	uLongf bound;
 	z_stream s;
 
+	memset(&s, 0, sizeof s);
+	if (deflateInit2(&s, level, Z_DEFLATED, -MAX_WBITS, 8,
+			 Z_DEFAULT_STRATEGY) != Z_OK)
+		die("zlib: cannot start deflate");
+	bound = deflateBound(&s, (uLong)len);
+	packed = xmalloc(bound);
+	s.next_in = (unsigned char *)data;
+	s.avail_in = (uInt)len;
+	s.next_out = packed;
+	s.avail_out = (uInt)bound;
+	if (deflate(&s, Z_FINISH) != Z_STREAM_END)
+		die("zlib: deflate failed");
+	*clen = s.total_out;
+	deflateEnd(&s);
+	return packed;
+}
+
+/* dir_entry: the central directory entry matching local header h (30
+ * bytes) of the member about to be written at z->off. */
+static void dir_entry(struct zip_writer *z, const unsigned char *h,
+		      const char *name, size_t nlen)
+{
+	unsigned char c[46];
+
+	memset(c, 0, sizeof c);
+	put_u32(c, 0x02014b50);
+	put_u16(c + 4, 20);
+	memcpy(c + 6, h + 4, 26);
+	put_u32(c + 42, (uint32_t)z->off);
+	bbuf_put(&z->dir, c, sizeof c);
+	bbuf_put(&z->dir, name, nlen);
+}
+
+int zip_add(struct zip_writer *z, FILE *f, const char *name,
+	    const unsigned char *data, size_t len, int level)
+{
+	unsigned char h[30];
+	unsigned char *packed = NULL;
+	size_t nlen = strlen(name), clen = len;
+	uLong crc = crc32(0, data, (uInt)len);
+
 	if (len >= 0xffffffffu || z->off >= 0xffffffffu)
 		die("%s: member too large for a zip without zip64", name);
-	if (level > 0) {
-		memset(&s, 0, sizeof s);
-		if (deflateInit2(&s, level, Z_DEFLATED, -MAX_WBITS, 8,
-				 Z_DEFAULT_STRATEGY) != Z_OK)
-			die("zlib: cannot start deflate");
-		bound = deflateBound(&s, (uLong)len);
-		packed = xmalloc(bound);
-		s.next_in = (unsigned char *)data;
-		s.avail_in = (uInt)len;
-		s.next_out = packed;
-		s.avail_out = (uInt)bound;
-		if (deflate(&s, Z_FINISH) != Z_STREAM_END)
-			die("zlib: deflate failed");
-		clen = s.total_out;
-		deflateEnd(&s);
-		body = packed;
-	}
+	if (level > 0)
+		packed = deflate_data(data, len, level, &clen);
 	memset(h, 0, sizeof h);
 	put_u32(h, 0x04034b50);
 	put_u16(h + 4, 20);
@@ -311,21 +335,10 @@ int zip_add(struct zip_writer *z, FILE *f, const char *name,
 	put_u32(h + 18, (uint32_t)clen);
 	put_u32(h + 22, (uint32_t)len);
 	put_u16(h + 26, (uint16_t)nlen);
-	/* the matching central directory entry */
-	{
-		unsigned char c[46];
-
-		memset(c, 0, sizeof c);
-		put_u32(c, 0x02014b50);
-		put_u16(c + 4, 20);
-		memcpy(c + 6, h + 4, 26);
-		put_u32(c + 42, (uint32_t)z->off);
-		bbuf_put(&z->dir, c, sizeof c);
-		bbuf_put(&z->dir, name, nlen);
-	}
-	zwrite(z, f, h, 30);
+	dir_entry(z, h, name, nlen);
+	zwrite(z, f, h, sizeof h);
 	zwrite(z, f, name, nlen);
-	zwrite(z, f, body, clen);
+	zwrite(z, f, packed ? packed : data, clen);
 	free(packed);
 	z->count++;
 	return 0;
