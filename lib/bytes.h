@@ -18,15 +18,6 @@
 #define BYTES_LE 1
 #else
 #define BYTES_LE 0
-/* A growable byte buffer: p[0..n) used, cap allocated. */
-struct bbuf {
-	unsigned char *p;
-	size_t n, cap;
-};
-/* bbuf_put: append n bytes (an allocation failure ends the program). */
-void bbuf_put(struct bbuf *b, const void *p, size_t n);
-void bbuf_free(struct bbuf *b);
-
 #endif
 
 static inline void put_u16(unsigned char *b, uint16_t v)
