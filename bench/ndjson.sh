@@ -16,11 +16,11 @@ py=/usr/bin/python3
 one="taskset -c 0"
 command -v taskset > /dev/null || one=
 
-# Input: every raw file of ../shared when present (33 MB), else the bundled
-# raw files repeated.
-src=$top/../shared/data/quickdraw/raw
-[ -d "$src" ] || src=$top/data/quickdraw/raw
-for f in "$src"/*.ndjson; do cat "$f"; echo; done | grep -v '^$' > "$tmp/in.ndjson"
+# Input: the bundled raw files (data/quickdraw/raw and extra/raw), repeated
+# to at least 20 MB.
+for f in "$top"/data/quickdraw/raw/*.ndjson "$top"/data/quickdraw/extra/raw/*.ndjson; do
+	cat "$f"; echo
+done | grep -v '^$' > "$tmp/in.ndjson"
 while [ "$(wc -c < "$tmp/in.ndjson")" -lt 20000000 ]; do
 	cat "$tmp/in.ndjson" "$tmp/in.ndjson" > "$tmp/x" && mv "$tmp/x" "$tmp/in.ndjson"
 done

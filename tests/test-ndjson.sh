@@ -45,7 +45,7 @@ t_eq "stdin and - read the same" "$(ndjson2stroke < "$M" | cksum)" "$(ndjson2str
 
 # The scanner and json-c agree byte for byte on every drawing we have.
 all=$TMP/all.ndjson
-for f in "$SHARED"/quickdraw/raw/*.ndjson "$SHARED"/quickdraw/simplified/*.ndjson \
+for f in "$Q"/extra/raw/*.ndjson "$Q"/extra/simplified/*.ndjson \
 	"$Q"/raw/*.ndjson "$Q"/simplified/*.ndjson "$M"; do
 	[ -f "$f" ] && { cat "$f"; echo; }
 done | grep -v '^$' > "$all"
