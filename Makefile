@@ -41,7 +41,7 @@ BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BINS = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEB_PACKAGES = build-essential libopenblas-dev libjson-c-dev libcsv-dev \
-	zlib1g-dev parallel librsvg2-bin python3 time gnuplot-nox \
+	zlib1g-dev parallel rsync librsvg2-bin python3 time gnuplot-nox \
 	chromium nodejs ca-certificates
 
 all: $(BINS) $(TEST_BINS)

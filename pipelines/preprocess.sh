@@ -15,11 +15,13 @@
 #       files; use "-e 2" for already simplified files)
 #   -S  run the jobs on other machines too, with GNU parallel's --sshlogin,
 #       e.g. -S 8/alice@node1,8/alice@node2,: (":" is this machine).  Each
-#       input file is copied to the machine that converts it and the result
-#       copied back (--transferfile, --return, --cleanup); sketchrnn must be
-#       installed on every machine (make install), and indir and outdir are
-#       taken relative to the home directory there, so give them relative
-#       to the current directory and run this from your home directory.
+#       job runs in a directory of its own on its machine (--workdir ...,
+#       under ~/.parallel/tmp): the input file is copied there, converted,
+#       the result copied back into outdir and the directory removed
+#       (--transferfile, --return, --cleanup).  Every machine needs
+#       sketchrnn on the PATH of commands run over ssh (make install),
+#       bash, perl and rsync; indir and outdir are read and written here
+#       only, so they can be given relative or absolute.
 #
 # Output names: NAME.strk for NAME.ndjson (cat.raw.ndjson -> cat.raw.strk).
 set -eu
@@ -48,19 +50,37 @@ out=${2%/}
 ls "$in"/*.ndjson > /dev/null 2>&1 || { echo "preprocess.sh: no .ndjson files in $in" >&2; exit 1; }
 mkdir -p "$out"
 
-remote=
+# sq WORD: WORD quoted for the shell that runs a job.
+sq() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+
+# With -S every job, this machine's too, runs in a directory of its own
+# (--workdir ...): the paths given to a job are absolute, and a job on
+# another machine reads the copy of its input file in that directory and
+# writes its output there, for --return (/./: relative to that directory
+# there, in outdir here).  $PARALLEL_SSHLOGIN is ":" for this machine.
 if [ -n "$ssh" ]; then
-	remote="--sshlogin $ssh --transferfile {} --return $out/{/.}.strk --cleanup"
+	in=$(cd "$in" && pwd)
+	out=$(cd "$out" && pwd)
 fi
+# shellcheck disable=SC2016
+there='case $PARALLEL_SSHLOGIN in :) ;; *) set -- "${1##*/}" "${2##*/}" ;; esac; '
 
 # run WHERE JOB: JOB is a shell command (no single quotes) run for every
 # input file with $1 = the input file and $2 = its output file; WHERE is
 # "remote" where the job may go to other machines, "local" otherwise.
 run() {
-	where=$([ "$1" = remote ] && echo "$remote" || true)
-	# shellcheck disable=SC2086
-	parallel --will-cite --halt now,fail=1 -j "$jobs" $where \
-		bash -o pipefail -c "'$2'" _ {} "$out/{/.}.strk" ::: "$in"/*.ndjson
+	job=$2
+	if [ "$1" = remote ] && [ -n "$ssh" ]; then
+		set -- --sshlogin "$ssh" --workdir ... --transferfile '{//}/./{/}' \
+			--return "$out/./{/.}.strk" --cleanup
+		job=$there$job
+	else
+		set --
+	fi
+	parallel --will-cite --halt now,fail=1 -j "$jobs" "$@" \
+		bash -o pipefail -c "'$job'" _ {} "$(sq "$out")/{/.}.strk" ::: "$in"/*.ndjson
 }
 
 if [ $pooled -eq 0 ]; then
