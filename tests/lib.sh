@@ -9,6 +9,8 @@
 #   t_eq DESC EXPECTED ACTUAL   two strings are equal
 #   t_cmp DESC FILE1 FILE2      two files are byte-identical
 #   t_true DESC EXPR            a shell test expression holds ([ EXPR ])
+# and near A B (for t_ok): two stroke streams hold the same drawings, offsets
+# within 1e-4.
 # Every check reaches the exit status: a script with a failure exits 1.
 
 set -u
@@ -63,6 +65,18 @@ t_cmp() {
 t_true() {
 	desc=$1; shift
 	if [ "$@" ]; then t_pass "$desc"; else t_fail "$desc"; echo "# false: [ $* ]"; fi
+}
+
+# near A B: the same drawings (every record's points, pens and metadata),
+# offsets equal but for the rounding of the matrix products (< 1e-4):
+# OpenBLAS sums in another order for another batch size or thread count.
+near() {
+	[ "$(stroke2txt -s "$1" | cksum)" = "$(stroke2txt -s "$2" | cksum)" ] &&
+	stroke2txt "$1" > "$TMP/near.1" && stroke2txt "$2" > "$TMP/near.2" &&
+	paste -d' ' "$TMP/near.1" "$TMP/near.2" |
+		awk '!/drawing|stroke/ { d = $1 - $4; e = $2 - $5; if (d < 0) d = -d
+			if (e < 0) e = -e; if (d > 1e-4 || e > 1e-4 || $3 != $6) n++ }
+			END { exit n > 0 }'
 }
 
 t_done() { exit $T_FAILED; }

@@ -76,16 +76,6 @@ t_ok "decoder only, layer_norm cells, resume" sh -c "
 t_ok "layer_norm encoder" $TR -e layer_norm -n 20 -o "$TMP/ln" "$TMP/train"
 
 # --- hyper decoders (tiny hyper cell: 6 units, embedding 3) ---
-# near A B: the same drawings, points within 1e-4 (batch 1 goes through
-# sgemv, a batch through sgemm: they round differently).
-near() {
-	[ "$(stroke2txt -s "$1" | cksum)" = "$(stroke2txt -s "$2" | cksum)" ] &&
-	stroke2txt "$1" > "$TMP/near.1" && stroke2txt "$2" > "$TMP/near.2" &&
-	paste -d' ' "$TMP/near.1" "$TMP/near.2" |
-		awk '!/drawing|stroke/ { d = $1 - $4; e = $2 - $5; if (d < 0) d = -d
-			if (e < 0) e = -e; if (d > 1e-4 || e > 1e-4 || $3 != $6) n++ }
-			END { exit n > 0 }'
-}
 HY=dec_model=hyper,hyper_num_units=6,hyper_embedding_size=3
 t_ok "hyper: 120 steps" $TR -H $HY -T "$TMP/test" -n 120 -o "$TMP/h" \
 	"$TMP/train"
