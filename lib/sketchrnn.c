@@ -436,8 +436,6 @@ static void layout(struct sketchrnn *m, const real *strokes, const int *len)
 	}
 }
 
-/* encode: encoder, mu, sigma-hat, z, the decoder's initial state and the
- * z projection. */
 /* zproj_forward: zproj [B, Xd] = z [B, N_z] times the z rows of dec_wx
  * and, for a hyper decoder, of dec_hyp_wx. */
 static void zproj_forward(const struct sketchrnn *m, const real *z, int B,
@@ -475,6 +473,8 @@ void sketchrnn_decoder_start(const struct sketchrnn *m, const real *z, int B,
 	zproj_forward(m, z, B, zproj);
 }
 
+/* encode: encoder, mu, sigma-hat, z, the decoder's initial state and the
+ * z projection. */
 static void encode(struct sketchrnn *m)
 {
 	int B = m->B, He = m->enc.H, Nz = m->cfg.z_size;
