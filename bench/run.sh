@@ -13,3 +13,9 @@ if [ -x "$top/$build/bench/step" ]; then
 	echo "== training step (bench/step -j 2): two shards, one thread each"
 	"$top/$build/bench/step" -j 2
 fi
+if [ -x "$top/$build/bench/step" ] && /usr/bin/python3 -c 'import torch' 2> /dev/null; then
+	echo "== training step against PyTorch at its best (bench/torch-compare.sh)"
+	sh "$top/bench/torch-compare.sh" "$build"
+else
+	echo "== training step against PyTorch: skipped (no /usr/bin/python3 with torch)"
+fi

@@ -165,6 +165,28 @@ static double peak(int n, double *cpu_peak)
 	return best;
 }
 
+/* print_cpu: the CPU model, as /proc/cpuinfo names it. */
+static void print_cpu(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	const char *name = "unknown";
+
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, "model name", 10) == 0) {
+			char *p = strchr(line, ':');
+
+			if (p) {
+				name = p + 1 + strspn(p + 1, " \t");
+				line[strcspn(line, "\n")] = 0;
+			}
+			break;
+		}
+	printf("cpu: %s\n", name);
+	if (f)
+		fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {"default", 0, 0, 1, 0};
@@ -239,6 +261,7 @@ int main(int argc, char **argv)
 	       diff, diff < 1e-4 ? "ok" : "FAILED");
 	if (!(diff < 1e-4))
 		return 1;
+	print_cpu();
 	printf("openblas: %s, core %s, threads %d\n", openblas_get_config(),
 	       openblas_get_corename(), openblas_get_num_threads());
 	pk = peak(2048, &cpk);

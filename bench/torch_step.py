@@ -4,7 +4,7 @@ for comparison: same shapes, same synthetic lengths, recurrent dropout
 (keep 0.9), the reference loss, element-wise clipping and TF-style Adam.
 
 usage: /usr/bin/python3 bench/torch_step.py [-l] [-c default|small|hyper]
-       [-b blas-threads] [-n steps] [-t threads]
+       [-m cell|nn] [-b blas-threads] [-n steps] [-t threads]
 
 The model is written the way a straightforward PyTorch port would be: the
 input projection of all steps in one matmul per layer, an explicit cell
@@ -12,7 +12,14 @@ input projection of all steps in one matmul per layer, an explicit cell
 the backward pass.  -c hyper is bench/step.c's -c hyper: the small preset
 with a layer-norm encoder and Magenta's HyperLSTMCell as the decoder (the
 8 scalers' products as batched matmuls, one per step for alpha and one
-for beta).  -t sets torch's threads; -b the threads of the OpenBLAS that
+for beta).  -m nn is the plain port instead: torch.nn.LSTM layers, no
+recurrent dropout, torch.optim.Adam and clip_grad_value_ (plain LSTM cells
+only: not with -l or -c hyper).  The encoder is two nn.LSTM, forward over
+the padded batch and backward over each drawing reversed within its
+length, each read at the drawing's last step, the same result as a
+bidirectional nn.LSTM over a packed sequence: packing made the encoder's
+backward pass 12 times slower in torch 1.13 (55 s against 4.5 s).  -t
+sets torch's threads; -b the threads of the OpenBLAS that
 does torch's matrix products, through openblas_set_num_threads (torch's
 own setting does not reach it); OMP_WAIT_POLICY defaults to PASSIVE and
 denormals are flushed.  Prints the CPU model and the OpenBLAS core, then
@@ -209,6 +216,96 @@ def loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, keep, klw,
     return mdn_loss(y, xs, M) / (B * T) + klw * torch.clamp(kl, min=0.2)
 
 
+class NNModel(torch.nn.Module):
+    """sketch-rnn as most PyTorch ports write it: nn.LSTM layers, no
+    recurrent dropout."""
+
+    def __init__(self, He, Hd, Nz, M):
+        super().__init__()
+        self.fw = torch.nn.LSTM(5, He)
+        self.bw = torch.nn.LSTM(5, He)
+        self.mu = torch.nn.Linear(2 * He, Nz)
+        self.sigma = torch.nn.Linear(2 * He, Nz)
+        self.init = torch.nn.Linear(Nz, 2 * Hd)
+        self.dec = torch.nn.LSTM(5 + Nz, Hd)
+        self.out = torch.nn.Linear(Hd, 6 * M + 3)
+        self.Hd, self.Nz, self.M = Hd, Nz, M
+
+    def forward(self, strokes, lengths, klw):
+        B, T1, _ = strokes.shape
+        T = T1 - 1
+        xs = strokes[:, 1:].transpose(0, 1)  # [T, B, 5]
+        rev = torch.zeros_like(xs)
+        for b in range(B):
+            L = int(lengths[b])
+            rev[:L, b] = torch.flip(xs[:L, b], dims=[0])
+        last = (lengths - 1).view(1, B, 1).expand(1, B, self.fw.hidden_size)
+        hf = self.fw(xs)[0].gather(0, last)[0]  # h after each one's end
+        hb = self.bw(rev)[0].gather(0, last)[0]
+        hcat = torch.cat([hf, hb], dim=1)
+        mu, sh = self.mu(hcat), self.sigma(hcat)
+        z = mu + torch.exp(sh / 2) * torch.randn(B, self.Nz)
+        h0, c0 = torch.tanh(self.init(z)).chunk(2, dim=1)
+        xin = torch.cat([strokes[:, :T].transpose(0, 1),
+                         z.unsqueeze(0).expand(T, B, self.Nz)], dim=2)
+        hs, _ = self.dec(xin, (h0.unsqueeze(0).contiguous(),
+                               c0.unsqueeze(0).contiguous()))
+        y = self.out(hs)
+        kl = -0.5 * torch.mean(1 + sh - mu ** 2 - torch.exp(sh))
+        return mdn_loss(y, xs, self.M) / (B * T) + \
+            klw * torch.clamp(kl, min=0.2)
+
+
+def nn_steps(strokes, lengths, He, Hd, Nz, M, n):
+    """n + 1 training steps of NNModel; the seconds of the last n."""
+    model = NNModel(He, Hd, Nz, M)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    sched = torch.optim.lr_scheduler.ExponentialLR(opt, 0.9999)
+    total = 0.0
+    for step in range(n + 1):
+        t0 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        loss = model(strokes, lengths, 0.5 - 0.49 * 0.99995 ** step)
+        loss.backward()
+        torch.nn.utils.clip_grad_value_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        if step > 0:
+            total += time.perf_counter() - t0
+    count = sum(v.numel() for v in model.parameters())
+    return total, count, float(loss)
+
+
+def cell_steps(strokes, lengths, cfg, n):
+    """n + 1 training steps of the explicit-cell model; the seconds of
+    the last n."""
+    cell, He, Hd, Nz, M, dec_cell, Nh, E = cfg
+    p = make_params(cell, He, Hd, Nz, M, dec_cell, Nh, E)
+    m = {k: torch.zeros_like(v) for k, v in p.items()}
+    v2 = {k: torch.zeros_like(v) for k, v in p.items()}
+    total = 0.0
+    for step in range(n + 1):
+        t0 = time.perf_counter()
+        klw = 0.5 - 0.49 * 0.99995 ** step
+        loss = loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, 0.9, klw,
+                       dec_cell, Nh, E)
+        for v in p.values():
+            v.grad = None
+        loss.backward()
+        lr = (1e-3 - 1e-5) * 0.9999 ** step + 1e-5
+        t = step + 1
+        lrt = lr * (1 - 0.999 ** t) ** 0.5 / (1 - 0.9 ** t)
+        with torch.no_grad():
+            for k, w in p.items():
+                g = w.grad.clamp(-1, 1)
+                m[k].mul_(0.9).add_(g, alpha=0.1)
+                v2[k].mul_(0.999).addcmul_(g, g, value=0.001)
+                w.sub_(lrt * m[k] / (v2[k].sqrt() + 1e-8))
+        if step > 0:
+            total += time.perf_counter() - t0
+    return total, sum(v.numel() for v in p.values()), float(loss)
+
+
 def openblas_libs():
     """The OpenBLAS libraries this process has loaded (torch's BLAS)."""
     paths = set()
@@ -239,9 +336,12 @@ def main():
     ap.add_argument("-b", type=int, default=0)
     ap.add_argument("-c", default="default")
     ap.add_argument("-l", action="store_true")
+    ap.add_argument("-m", default="cell", choices=["cell", "nn"])
     ap.add_argument("-n", type=int, default=0)
     ap.add_argument("-t", type=int, default=0)
     a = ap.parse_args()
+    if a.m == "nn" and (a.l or a.c == "hyper"):
+        ap.error("-m nn has plain LSTM cells only: not with -l or -c hyper")
     if a.t:
         torch.set_num_threads(a.t)
     torch.set_flush_denormal(True)
@@ -275,34 +375,17 @@ def main():
         strokes[b, 1:L + 1, 2] = (~up).float()
         strokes[b, 1:L + 1, 3] = up.float()
         strokes[b, L + 1:, 4] = 1
-    p = make_params(cell, He, Hd, Nz, M, dec_cell, Nh, E)
-    m = {k: torch.zeros_like(v) for k, v in p.items()}
-    v2 = {k: torch.zeros_like(v) for k, v in p.items()}
-    total = 0.0
-    for step in range(n + 1):
-        t0 = time.perf_counter()
-        klw = 0.5 - 0.49 * 0.99995 ** step
-        loss = loss_fn(p, strokes, lengths, cell, He, Hd, Nz, M, 0.9, klw,
-                       dec_cell, Nh, E)
-        for v in p.values():
-            v.grad = None
-        loss.backward()
-        lr = (1e-3 - 1e-5) * 0.9999 ** step + 1e-5
-        t = step + 1
-        lrt = lr * (1 - 0.999 ** t) ** 0.5 / (1 - 0.9 ** t)
-        with torch.no_grad():
-            for k, w in p.items():
-                g = w.grad.clamp(-1, 1)
-                m[k].mul_(0.9).add_(g, alpha=0.1)
-                v2[k].mul_(0.999).addcmul_(g, g, value=0.001)
-                w.sub_(lrt * m[k] / (v2[k].sqrt() + 1e-8))
-        if step > 0:
-            total += time.perf_counter() - t0
-    print("torch step: config %s (%s encoder, %s decoder, %d parameters), "
-          "torch %s, threads %d: %.4f s/step over %d steps, last cost %.4f" %
-          (a.c, cell, dec_cell or cell, sum(v.numel() for v in p.values()),
-           torch.__version__, torch.get_num_threads(), total / n, n,
-           float(loss)))
+    if a.m == "nn":
+        total, count, loss = nn_steps(strokes, lengths, He, Hd, Nz, M, n)
+        what = "torch.nn.LSTM encoder and decoder, no recurrent dropout"
+    else:
+        total, count, loss = cell_steps(
+            strokes, lengths, (cell, He, Hd, Nz, M, dec_cell, Nh, E), n)
+        what = "%s encoder, %s decoder" % (cell, dec_cell or cell)
+    print("torch step: config %s -m %s (%s, %d parameters), torch %s, "
+          "threads %d: %.4f s/step over %d steps, last cost %.4f" %
+          (a.c, a.m, what, count, torch.__version__,
+           torch.get_num_threads(), total / n, n, loss))
 
 
 if __name__ == "__main__":
