@@ -11,7 +11,7 @@
 # BUILD selects the output directory; SAN=1 builds with AddressSanitizer and
 # UBSan (make check does this in build-san/).
 
-FILTERS = ndjson2stroke bin2stroke rdp-simplify normalize stroke2svg stroke2txt npz2stroke stroke2npz batch train lerp decode model2js encode pick
+FILTERS = ndjson2stroke bin2stroke rdp-simplify normalize stroke2svg stroke2txt npz2stroke stroke2npz batch train lerp decode model2js encode pick strokedist
 
 PREFIX ?= /usr/local
 BUILD ?= build
