@@ -13,19 +13,21 @@
 # drawing, averaged over drawings (1: always closest to its own; 0.5: no
 # better than chance).
 #
-# Usage: fidelity.sh -m model [-n count] [-t temperature] [-s seed]
+# Usage: fidelity.sh -m model [-M] [-n count] [-t temperature] [-s seed]
 #                    [-o recon.strk] drawings.strk
 #   -n  the first N drawings (default all); -t  sample at this temperature
-#   instead of greedily (seed -s, default 1); -o  keep the reconstructions
+#   instead of greedily (seed -s, default 1; -M  Magenta's temperature
+#   convention, decode -M); -o  keep the reconstructions
 set -eu
 usage() {
-	echo "usage: fidelity.sh -m model [-n count] [-t temperature]" \
+	echo "usage: fidelity.sh -m model [-M] [-n count] [-t temperature]" \
 		"[-s seed] [-o recon.strk] drawings" >&2
 	exit 1
 }
-model= n= temp= seed=1 keep=
-while getopts m:n:o:s:t: opt; do
+model= n= temp= seed=1 keep= conv=
+while getopts Mm:n:o:s:t: opt; do
 	case $opt in
+	M) conv=-M ;;
 	m) model=$OPTARG ;; n) n=$OPTARG ;; o) keep=$OPTARG ;;
 	s) seed=$OPTARG ;; t) temp=$OPTARG ;;
 	*) usage ;;
@@ -33,12 +35,13 @@ while getopts m:n:o:s:t: opt; do
 done
 shift $((OPTIND - 1))
 [ -n "$model" ] && [ $# -eq 1 ] || usage
+[ -z "$conv" ] || [ -n "$temp" ] || usage # -M needs -t: -G has no temperature
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ -n "$n" ]; then pick -n "$n" "$1"; else pick "$1"; fi > "$tmp/orig.strk"
 encode -m "$model" "$tmp/orig.strk" > "$tmp/z"
 if [ -n "$temp" ]; then
-	decode -m "$model" -t "$temp" -s "$seed" "$tmp/z"
+	decode -m "$model" $conv -t "$temp" -s "$seed" "$tmp/z"
 else
 	decode -m "$model" -G "$tmp/z"
 fi > "$tmp/recon.strk"

@@ -109,4 +109,13 @@ t_ok "fidelity.sh: kept reconstructions are decode -G's" sh -c \
 	 encode -m '$DATA/models/aaron_sheep-small.skm' |
 	 decode -G -m '$DATA/models/aaron_sheep-small.skm' > '$TMP/g.strk' &&
 	 cmp '$TMP/g.strk' '$TMP/recon.strk'"
+for opt in "-t 0.3 -s 5" "-M -t 0.1 -s 2"; do
+	t_ok "fidelity.sh $opt: decode $opt's reconstructions" sh -c \
+		"fidelity.sh -m '$DATA/models/aaron_sheep-small.skm' $opt -o '$TMP/f.strk' \
+		 '$TMP/sheep.strk' > /dev/null &&
+		 encode -m '$DATA/models/aaron_sheep-small.skm' '$TMP/sheep.strk' |
+		 decode $opt -m '$DATA/models/aaron_sheep-small.skm' | cmp - '$TMP/f.strk'"
+done
+t_bad "fidelity.sh -M without -t" "usage" \
+	fidelity.sh -M -m "$DATA/models/aaron_sheep-small.skm" "$TMP/sheep.strk"
 t_done
