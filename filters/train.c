@@ -30,10 +30,13 @@
 
 #include "batch.h"
 #include "bytes.h"
-#include "model.h"
+#include "checkpoint.h"
 #include "shard.h"
 #include "stroke.h"
 #include "util.h"
+
+/* The batch_size that hparams_check allows is what the loader takes. */
+_Static_assert(MODEL_MAX_BATCH == BATCH_MAX_SIZE, "batch_size limit");
 
 struct options {
 	struct hparams hp;  /* -H name=value, -d, -e, -n, -S, -u */
@@ -77,6 +80,7 @@ struct trainer {
 	const struct options *o;
 	struct data *d;
 	struct model m;
+	struct train_state st; /* what a checkpoint adds to m */
 	struct batch_params bp;
 	struct batch b;
 	struct shards sh; /* the batch's shards, one thread each */
@@ -397,7 +401,7 @@ static void note(struct trainer *t, const char *fmt, ...)
 
 static void status_line(struct trainer *t, double recon, double kl, double cost)
 {
-	const struct train_state *st = &t->m.st;
+	const struct train_state *st = &t->st;
 	double sec = now(t), rate, left;
 	char eta[32] = "";
 
@@ -423,7 +427,7 @@ static void status_line(struct trainer *t, double recon, double kl, double cost)
 
 static void snapshot_take(struct trainer *t)
 {
-	const struct train_state *st = &t->m.st;
+	const struct train_state *st = &t->st;
 	size_t n = (size_t)t->m.net.nparams * sizeof(real);
 
 	memcpy(t->good.params, t->m.net.params, n);
@@ -436,7 +440,7 @@ static void snapshot_take(struct trainer *t)
 
 static void snapshot_restore(struct trainer *t)
 {
-	struct train_state *st = &t->m.st;
+	struct train_state *st = &t->st;
 	size_t n = (size_t)t->m.net.nparams * sizeof(real);
 
 	memcpy(t->m.net.params, t->good.params, n);
@@ -468,7 +472,7 @@ static void load_batch(struct trainer *t, const struct loader *l,
  * or -1 when the loss or a gradient is not finite (nothing updated). */
 static int train_step(struct trainer *t, double lr, double w)
 {
-	struct train_state *st = &t->m.st;
+	struct train_state *st = &t->st;
 	struct sketchrnn *net = &t->m.net;
 	uint64_t k = st->batch++;
 	double cost;
@@ -495,7 +499,7 @@ static int train_step(struct trainer *t, double lr, double w)
 
 static void recover(struct trainer *t)
 {
-	struct train_state *st = &t->m.st;
+	struct train_state *st = &t->st;
 	uint64_t bad = st->batch - 1, at = st->step + 1;
 
 	st->nonfinite++;
@@ -544,15 +548,20 @@ static void evaluate(struct trainer *t, int s, double *v)
 
 static void write_model(struct trainer *t, const char *path, int kind)
 {
-	t->m.kind = kind;
-	t->m.st.elapsed = elapsed(t);
-	if (model_write(path, &t->m) < 0)
+	int rc;
+
+	t->st.elapsed = elapsed(t);
+	if (kind == MODEL_KIND_CHECKPOINT)
+		rc = checkpoint_write(path, &t->m, &t->st);
+	else
+		rc = model_write(path, &t->m);
+	if (rc < 0)
 		exit(out_finish(1));
 }
 
 static void row_init(double *row, const struct trainer *t)
 {
-	const struct train_state *st = &t->m.st;
+	const struct train_state *st = &t->st;
 	const struct hparams *hp = &t->m.hp;
 	long s = st->step > 0 ? (long)st->step - 1 : 0;
 
@@ -574,15 +583,15 @@ static void row_init(double *row, const struct trainer *t)
 
 static void report(struct trainer *t, const char *what, const double *v)
 {
-	note(t, "step %" PRIu64 " %s recon %.4f kl %.4f cost %.4f",
-	     t->m.st.step, what, v[0], v[1], v[2]);
+	note(t, "step %" PRIu64 " %s recon %.4f kl %.4f cost %.4f", t->st.step,
+	     what, v[0], v[1], v[2]);
 }
 
 /* checkpoint: evaluate, keep the best, log, write the checkpoint and take
  * the in-memory snapshot.  Returns 1 when early stopping says stop. */
 static int checkpoint(struct trainer *t)
 {
-	struct train_state *st = &t->m.st;
+	struct train_state *st = &t->st;
 	double row[NCOL];
 	int best = 0;
 
@@ -613,7 +622,7 @@ static int checkpoint(struct trainer *t)
 
 static void log_train(struct trainer *t)
 {
-	const struct train_state *st = &t->m.st;
+	const struct train_state *st = &t->st;
 	double row[NCOL];
 
 	row_init(row, t);
@@ -629,7 +638,7 @@ static void log_train(struct trainer *t)
 
 static void run(struct trainer *t)
 {
-	struct train_state *st = &t->m.st;
+	struct train_state *st = &t->st;
 	const struct hparams *hp = &t->m.hp;
 	struct sketchrnn *net = &t->m.net;
 	uint64_t last_ckpt = st->step;
@@ -717,7 +726,7 @@ static void prepare_dir(const char *dir)
 static void start_fresh(struct trainer *t, const struct options *o)
 {
 	struct sketchrnn_config c;
-	struct train_state *st = &t->m.st;
+	struct train_state *st = &t->st;
 	const char *why;
 
 	t->m.hp = o->hp;
@@ -735,7 +744,7 @@ static void start_fresh(struct trainer *t, const struct options *o)
 
 static void start_resume(struct trainer *t, const struct options *o)
 {
-	if (model_read(o->resume, &t->m) < 0)
+	if (checkpoint_read(o->resume, &t->m, &t->st) < 0)
 		exit(out_finish(1));
 	if (t->m.kind != MODEL_KIND_CHECKPOINT) {
 		model_free(&t->m);
@@ -751,13 +760,13 @@ static void start_resume(struct trainer *t, const struct options *o)
 static void check_data(struct trainer *t, const char *train)
 {
 	const struct data *d = t->d;
-	const struct train_state *st = &t->m.st;
+	const struct train_state *st = &t->st;
 
 	if (!t->o->resume) {
 		t->m.scale = d->scale;
 		t->m.nmax = (uint32_t)d->nmax;
-		t->m.st.data_count = (uint32_t)d->split[SPLIT_TRAIN].n;
-		t->m.st.data_crc = d->crc;
+		t->st.data_count = (uint32_t)d->split[SPLIT_TRAIN].n;
+		t->st.data_crc = d->crc;
 		return;
 	}
 	if (d->scale != t->m.scale || d->nmax != t->m.nmax ||
@@ -779,7 +788,7 @@ static void setup(struct trainer *t)
 	t->bp.size = (size_t)hp->batch_size;
 	t->bp.scale = hp->random_scale_factor;
 	t->bp.drop = hp->augment_stroke_prob;
-	t->bp.seed = t->m.st.data_seed;
+	t->bp.seed = t->st.data_seed;
 	t->keep = hp->use_recurrent_dropout ? hp->recurrent_dropout_prob : 1;
 	batch_init(&t->b);
 	t->len = xcalloc((size_t)hp->batch_size, sizeof(int));
@@ -796,8 +805,8 @@ static void setup(struct trainer *t)
 	}
 	t->tty = isatty(2);
 	t->last_status = -1;
-	t->elapsed0 = t->m.st.elapsed;
-	t->step0 = t->m.st.step;
+	t->elapsed0 = t->st.elapsed;
+	t->step0 = t->st.step;
 }
 
 static void summary(const struct trainer *t)
@@ -813,7 +822,7 @@ static void summary(const struct trainer *t)
 		"%.6g; %ld parameters; %s at step %" PRIu64 "\n",
 		progname, d->split[0].n, d->split[1].n, d->split[2].n,
 		t->m.nmax, (double)t->m.scale, t->m.net.nparams,
-		t->o->resume ? "resuming" : "starting", t->m.st.step);
+		t->o->resume ? "resuming" : "starting", t->st.step);
 }
 
 static void cleanup(struct trainer *t, struct data *d)
@@ -824,6 +833,7 @@ static void cleanup(struct trainer *t, struct data *d)
 	free(t->len);
 	shards_free(&t->sh);
 	batch_free(&t->b);
+	train_state_free(&t->st);
 	model_free(&t->m);
 	if (t->log)
 		fclose(t->log);

@@ -1,9 +1,10 @@
 /*
- * model.c: hyperparameters and the model/checkpoint file (model(5)).
- * See model.h for the contracts.  Sizes are validated against the tensor
- * table that the stored hyperparameters give before anything is
- * allocated; every value goes through bytes.h; a CRC-32 (zlib) covers the
- * whole file.
+ * model.c: hyperparameters and the model file (model(5)): the network
+ * and the frame around it, which checkpoint.c fills with its training
+ * section.  See model.h for the contracts.  Sizes are validated against
+ * the tensor table that the stored hyperparameters give before anything
+ * is allocated; every value goes through bytes.h; a CRC-32 (zlib) covers
+ * the whole file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +16,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "batch.h"
 #include "bytes.h"
 #include "hyper.h"
 #include "model.h"
@@ -45,7 +45,7 @@ static const struct hparam_desc hp_table[] = {
     HP(dec_rnn_size, HP_INT, 1, MODEL_MAX_DEC),
     HP(z_size, HP_INT, 1, MODEL_MAX_Z),
     HP(num_mixture, HP_INT, 1, MODEL_MAX_MIXTURE),
-    HP(batch_size, HP_INT, 1, BATCH_MAX_SIZE),
+    HP(batch_size, HP_INT, 1, MODEL_MAX_BATCH),
     HP(learning_rate, HP_REAL, 0, 1),
     HP(decay_rate, HP_REAL, 0, 1),
     HP(min_learning_rate, HP_REAL, 0, 1),
@@ -261,7 +261,6 @@ static int file_nhp(int version)
 #define HEAD_FIXED 16  /* magic, version, kind, hyperparameter count */
 #define DATA_SIZE 20   /* scale, N_max, ntensors, nparams */
 #define TENSOR_SIZE 36 /* name[16], ndim, rows, cols, offset */
-#define STATE_SIZE 136 /* checkpoint fields before m and v */
 #define TAIL_SIZE 8    /* end magic, CRC-32 */
 
 /* hp_bytes: the size of the first nhp hyperparameters in a file. */
@@ -284,24 +283,19 @@ static long file_size(int kind, int nhp, int ntensors, long nparams)
 		 (long)ntensors * TENSOR_SIZE + 4 * nparams + TAIL_SIZE;
 
 	if (kind == MODEL_KIND_CHECKPOINT)
-		n += STATE_SIZE + 8 * nparams;
+		n += MODEL_STATE_SIZE + 8 * nparams;
 	return n;
 }
 
 /* ---- writing ---- */
 
-struct out {
-	FILE *f;
-	uLong crc;
-};
-
-static void w_bytes(struct out *o, const void *p, size_t n)
+static void w_bytes(struct model_out *o, const void *p, size_t n)
 {
 	o->crc = crc32(o->crc, p, (uInt)n);
 	fwrite(p, 1, n, o->f);
 }
 
-static void w_u32(struct out *o, uint32_t v)
+void model_out_u32(struct model_out *o, uint32_t v)
 {
 	unsigned char b[4];
 
@@ -309,7 +303,7 @@ static void w_u32(struct out *o, uint32_t v)
 	w_bytes(o, b, 4);
 }
 
-static void w_u64(struct out *o, uint64_t v)
+void model_out_u64(struct model_out *o, uint64_t v)
 {
 	unsigned char b[8];
 
@@ -317,7 +311,7 @@ static void w_u64(struct out *o, uint64_t v)
 	w_bytes(o, b, 8);
 }
 
-static void w_f32(struct out *o, float v)
+static void w_f32(struct model_out *o, float v)
 {
 	unsigned char b[4];
 
@@ -325,15 +319,15 @@ static void w_f32(struct out *o, float v)
 	w_bytes(o, b, 4);
 }
 
-static void w_f64(struct out *o, double v)
+void model_out_f64(struct model_out *o, double v)
 {
 	uint64_t u;
 
 	memcpy(&u, &v, 8);
-	w_u64(o, u);
+	model_out_u64(o, u);
 }
 
-static void w_reals(struct out *o, const real *x, long n)
+void model_out_reals(struct model_out *o, const real *x, long n)
 {
 	unsigned char b[4096];
 	long i, j;
@@ -345,30 +339,8 @@ static void w_reals(struct out *o, const real *x, long n)
 	}
 }
 
-static void write_state(struct out *o, const struct train_state *s, long n)
-{
-	w_u64(o, s->step);
-	w_u64(o, s->batch);
-	w_u64(o, s->data_seed);
-	w_u32(o, s->data_count);
-	w_u32(o, s->data_crc);
-	for (int i = 0; i < 4; i++)
-		w_u64(o, s->rng.s[i]);
-	w_u64(o, (uint64_t)s->adam.t);
-	w_f64(o, s->lr_scale);
-	w_f64(o, s->best_cost);
-	w_u64(o, s->best_step);
-	w_u32(o, s->stale);
-	w_u32(o, s->nonfinite);
-	w_f64(o, s->elapsed);
-	w_f64(o, s->adam.beta1);
-	w_f64(o, s->adam.beta2);
-	w_f64(o, s->adam.eps);
-	w_reals(o, s->adam.m, n);
-	w_reals(o, s->adam.v, n);
-}
-
-static void write_body(struct out *o, const struct model *m)
+/* write_network: everything up to the end of the weights. */
+static void write_network(struct model_out *o, const struct model *m, int kind)
 {
 	const struct sketchrnn *net = &m->net;
 	const struct sketchrnn_tensor *t;
@@ -376,39 +348,35 @@ static void write_body(struct out *o, const struct model *m)
 	int i, version = file_version(&m->hp), nhp = file_nhp(version);
 
 	w_bytes(o, MODEL_MAGIC, 4);
-	w_u32(o, (uint32_t)version);
-	w_u32(o, (uint32_t)m->kind);
-	w_u32(o, (uint32_t)nhp);
+	model_out_u32(o, (uint32_t)version);
+	model_out_u32(o, (uint32_t)kind);
+	model_out_u32(o, (uint32_t)nhp);
 	for (i = 0; i < nhp; i++) {
 		const struct hparam_desc *d = &hp_table[i];
 		const char *p = (const char *)&m->hp + d->off;
 
 		if (d->type == HP_REAL)
-			w_f64(o, *(const double *)p);
+			model_out_f64(o, *(const double *)p);
 		else if (d->type == HP_U64)
-			w_u64(o, *(const uint64_t *)p);
+			model_out_u64(o, *(const uint64_t *)p);
 		else
-			w_u32(o, (uint32_t) * (const int *)p);
+			model_out_u32(o, (uint32_t) * (const int *)p);
 	}
 	w_f32(o, m->scale);
-	w_u32(o, m->nmax);
-	w_u32(o, (uint32_t)net->ntensors);
-	w_u64(o, (uint64_t)net->nparams);
+	model_out_u32(o, m->nmax);
+	model_out_u32(o, (uint32_t)net->ntensors);
+	model_out_u64(o, (uint64_t)net->nparams);
 	for (i = 0; i < net->ntensors; i++) {
 		t = &net->tensor[i];
 		memset(name, 0, sizeof(name));
 		memcpy(name, t->name, strnlen(t->name, sizeof(name)));
 		w_bytes(o, name, sizeof(name));
-		w_u32(o, (uint32_t)t->ndim);
-		w_u32(o, (uint32_t)t->shape[0]);
-		w_u32(o, (uint32_t)t->shape[1]);
-		w_u64(o, (uint64_t)t->offset);
+		model_out_u32(o, (uint32_t)t->ndim);
+		model_out_u32(o, (uint32_t)t->shape[0]);
+		model_out_u32(o, (uint32_t)t->shape[1]);
+		model_out_u64(o, (uint64_t)t->offset);
 	}
-	w_reals(o, net->params, net->nparams);
-	if (m->kind == MODEL_KIND_CHECKPOINT)
-		write_state(o, &m->st, net->nparams);
-	w_bytes(o, MODEL_END_MAGIC, 4);
-	w_u32(o, (uint32_t)o->crc);
+	model_out_reals(o, net->params, net->nparams);
 }
 
 /* sync_dir: fsync the directory holding path, so the rename is durable. */
@@ -429,55 +397,64 @@ static void sync_dir(const char *path)
 	free(dir);
 }
 
-int model_write(const char *path, const struct model *m)
+int model_out_open(struct model_out *o, const char *path, const struct model *m,
+		   int kind)
 {
 	size_t len = strlen(path) + 32;
-	char *tmp = xmalloc(len);
-	struct out o;
-	int fd, err = 0;
 
-	snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0 || !(o.f = fdopen(fd, "wb"))) {
-		warnmsg("%s: cannot create %s:", path, tmp);
-		if (fd >= 0)
-			close(fd);
-		free(tmp);
+	o->path = path;
+	o->tmp = xmalloc(len);
+	snprintf(o->tmp, len, "%s.tmp.%ld", path, (long)getpid());
+	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (o->fd < 0 || !(o->f = fdopen(o->fd, "wb"))) {
+		warnmsg("%s: cannot create %s:", path, o->tmp);
+		if (o->fd >= 0)
+			close(o->fd);
+		free(o->tmp);
 		return -1;
 	}
-	o.crc = crc32(0L, Z_NULL, 0);
+	o->crc = crc32(0L, Z_NULL, 0);
 	errno = 0;
-	write_body(&o, m);
-	if (fflush(o.f) != 0 || ferror(o.f) || fsync(fd) != 0)
+	write_network(o, m, kind);
+	return 0;
+}
+
+int model_out_close(struct model_out *o)
+{
+	int err = 0;
+
+	w_bytes(o, MODEL_END_MAGIC, 4);
+	model_out_u32(o, (uint32_t)o->crc);
+	if (fflush(o->f) != 0 || ferror(o->f) || fsync(o->fd) != 0)
 		err = errno ? errno : EIO;
-	if (fclose(o.f) != 0 && !err)
+	if (fclose(o->f) != 0 && !err)
 		err = errno ? errno : EIO;
-	if (!err && rename(tmp, path) != 0)
+	if (!err && rename(o->tmp, o->path) != 0)
 		err = errno;
 	if (err) {
 		errno = err;
-		warnmsg("%s: write error:", path);
-		unlink(tmp);
-		free(tmp);
+		warnmsg("%s: write error:", o->path);
+		unlink(o->tmp);
+		free(o->tmp);
 		return -1;
 	}
-	sync_dir(path);
-	free(tmp);
+	sync_dir(o->path);
+	free(o->tmp);
 	return 0;
+}
+
+int model_write(const char *path, const struct model *m)
+{
+	struct model_out o;
+
+	if (model_out_open(&o, path, m, MODEL_KIND_MODEL) < 0)
+		return -1;
+	return model_out_close(&o);
 }
 
 /* ---- reading ---- */
 
-struct in {
-	FILE *f;
-	const char *name;
-	uLong crc;
-	long pos;
-	const char *what; /* field being read, for messages */
-	int nhp;	  /* hyperparameters in the file (its version's) */
-};
-
-static int r_bytes(struct in *r, void *p, size_t n)
+static int r_bytes(struct model_in *r, void *p, size_t n)
 {
 	size_t got = fread(p, 1, n, r->f);
 
@@ -495,7 +472,7 @@ static int r_bytes(struct in *r, void *p, size_t n)
 	return 0;
 }
 
-static int r_u32(struct in *r, uint32_t *v)
+int model_in_u32(struct model_in *r, uint32_t *v)
 {
 	unsigned char b[4];
 
@@ -505,7 +482,7 @@ static int r_u32(struct in *r, uint32_t *v)
 	return 0;
 }
 
-static int r_u64(struct in *r, uint64_t *v)
+int model_in_u64(struct model_in *r, uint64_t *v)
 {
 	unsigned char b[8];
 
@@ -515,20 +492,20 @@ static int r_u64(struct in *r, uint64_t *v)
 	return 0;
 }
 
-static int r_f64(struct in *r, double *v)
+int model_in_f64(struct model_in *r, double *v)
 {
 	uint64_t u;
 
-	if (r_u64(r, &u) < 0)
+	if (model_in_u64(r, &u) < 0)
 		return -1;
 	memcpy(v, &u, 8);
 	return 0;
 }
 
-/* r_reals: n float32 values, each finite (and >= 0 when nonneg); names
- * the tensor of the first bad one. */
-static int r_reals(struct in *r, const struct sketchrnn *net, real *x, long n,
-		   int nonneg)
+/* model_in_reals: n float32 values, each finite (and >= 0 when nonneg);
+ * names the tensor of the first bad one. */
+int model_in_reals(struct model_in *r, const struct sketchrnn *net, real *x,
+		   long n, int nonneg)
 {
 	unsigned char b[4096];
 	long i, j, k;
@@ -558,13 +535,13 @@ bad:
 	return -1;
 }
 
-static int bad(const struct in *r, const char *what)
+int model_in_bad(const struct model_in *r, const char *what)
 {
 	warnmsg("%s: %s", r->name, what);
 	return -1;
 }
 
-static int read_head(struct in *r, struct model *m)
+static int read_head(struct model_in *r, struct model *m)
 {
 	char magic[4];
 	uint32_t version, kind, nhp, u;
@@ -574,8 +551,9 @@ static int read_head(struct in *r, struct model *m)
 	if (r_bytes(r, magic, 4) < 0)
 		return -1;
 	if (memcmp(magic, MODEL_MAGIC, 4) != 0)
-		return bad(r, "not a sketchrnn model (bad magic)");
-	if (r_u32(r, &version) < 0 || r_u32(r, &kind) < 0 || r_u32(r, &nhp) < 0)
+		return model_in_bad(r, "not a sketchrnn model (bad magic)");
+	if (model_in_u32(r, &version) < 0 || model_in_u32(r, &kind) < 0 ||
+	    model_in_u32(r, &nhp) < 0)
 		return -1;
 	if (version < 1 || version > MODEL_VERSION) {
 		warnmsg("%s: unsupported version %u (this program reads 1 to "
@@ -584,7 +562,8 @@ static int read_head(struct in *r, struct model *m)
 		return -1;
 	}
 	if (kind != MODEL_KIND_MODEL && kind != MODEL_KIND_CHECKPOINT)
-		return bad(r, "bad kind (want 1, model, or 2, checkpoint)");
+		return model_in_bad(
+		    r, "bad kind (want 1, model, or 2, checkpoint)");
 	if (nhp != (uint32_t)file_nhp((int)version)) {
 		warnmsg("%s: %u hyperparameters (version %u has %d)", r->name,
 			nhp, version, file_nhp((int)version));
@@ -600,14 +579,14 @@ static int read_head(struct in *r, struct model *m)
 		uint64_t w;
 
 		if (d->type == HP_REAL) {
-			if (r_f64(r, &v) < 0)
+			if (model_in_f64(r, &v) < 0)
 				return -1;
 		} else if (d->type == HP_U64) {
-			if (r_u64(r, &w) < 0)
+			if (model_in_u64(r, &w) < 0)
 				return -1;
 			v = w > (uint64_t)d->hi ? -1 : (double)w;
 		} else {
-			if (r_u32(r, &u) < 0)
+			if (model_in_u32(r, &u) < 0)
 				return -1;
 			v = u;
 		}
@@ -619,13 +598,13 @@ static int read_head(struct in *r, struct model *m)
 		hp_put(&m->hp, d, v);
 	}
 	if ((why = hparams_check(&m->hp)))
-		return bad(r, why);
+		return model_in_bad(r, why);
 	if (version == 1 && m->hp.dec_model == CELL_HYPER)
-		return bad(r, "a hyper decoder in a version 1 file");
+		return model_in_bad(r, "a hyper decoder in a version 1 file");
 	return 0;
 }
 
-static int read_table(struct in *r, struct model *m, long fsize)
+static int read_table(struct model_in *r, struct model *m, long fsize)
 {
 	struct sketchrnn_config c;
 	unsigned char b[TENSOR_SIZE];
@@ -640,27 +619,29 @@ static int read_table(struct in *r, struct model *m, long fsize)
 		return -1;
 	m->scale = get_f32(b);
 	if (!(isfinite(m->scale) && m->scale > 0 && m->scale <= 1e6f))
-		return bad(r, "scale factor not a positive finite number");
-	if (r_u32(r, &u) < 0)
+		return model_in_bad(
+		    r, "scale factor not a positive finite number");
+	if (model_in_u32(r, &u) < 0)
 		return -1;
 	if (u < 1 || u > MODEL_MAX_NMAX)
-		return bad(r, "N_max out of range (1 to 100000)");
+		return model_in_bad(r, "N_max out of range (1 to 100000)");
 	m->nmax = u;
-	if (r_u32(r, &nt) < 0 || r_u64(r, &np) < 0)
+	if (model_in_u32(r, &nt) < 0 || model_in_u64(r, &np) < 0)
 		return -1;
 	hparams_config(&m->hp, &c);
 	want = param_count(&c);
 	if (want > MODEL_MAX_PARAMS)
-		return bad(r, "the hyperparameters give more than 2^28 "
-			      "parameters");
+		return model_in_bad(r,
+				    "the hyperparameters give more than 2^28 "
+				    "parameters");
 	if (np != (uint64_t)want) {
 		snprintf(msg, sizeof(msg),
 			 "%llu parameters stored, the hyperparameters give %ld",
 			 (unsigned long long)np, want);
-		return bad(r, msg);
+		return model_in_bad(r, msg);
 	}
 	if (nt > SKETCHRNN_MAX_TENSORS)
-		return bad(r, "too many tensors");
+		return model_in_bad(r, "too many tensors");
 	if (fsize >= 0 && fsize != file_size(m->kind, r->nhp, (int)nt, want)) {
 		snprintf(msg, sizeof(msg),
 			 "%ld bytes, a %s of this shape has %ld (%s)", fsize,
@@ -669,14 +650,14 @@ static int read_table(struct in *r, struct model *m, long fsize)
 			 fsize < file_size(m->kind, r->nhp, (int)nt, want)
 			     ? "truncated"
 			     : "trailing bytes");
-		return bad(r, msg);
+		return model_in_bad(r, msg);
 	}
 	sketchrnn_build(&m->net, &c);
 	if (m->net.nparams != want || m->net.ntensors != (int)nt) {
 		snprintf(msg, sizeof(msg),
 			 "%u tensors stored, the hyperparameters give %d", nt,
 			 m->net.ntensors);
-		return bad(r, msg);
+		return model_in_bad(r, msg);
 	}
 	r->what = "tensor table";
 	for (int i = 0; i < (int)nt; i++) {
@@ -694,57 +675,29 @@ static int read_table(struct in *r, struct model *m, long fsize)
 				 "hyperparameters give",
 				 i, t->name, t->shape[0], t->shape[1],
 				 t->offset);
-			return bad(r, msg);
+			return model_in_bad(r, msg);
 		}
 	}
 	r->what = "weights";
-	return r_reals(r, &m->net, m->net.params, m->net.nparams, 0);
+	return model_in_reals(r, &m->net, m->net.params, m->net.nparams, 0);
 }
 
-static int read_state(struct in *r, struct model *m)
+/* skip: n bytes, read into the CRC (a checkpoint's training state). */
+static int skip(struct model_in *r, long n)
 {
-	struct train_state *s = &m->st;
-	uint64_t t;
-	long n = m->net.nparams;
+	unsigned char b[4096];
+	size_t k;
 
 	r->what = "training state";
-	if (r_u64(r, &s->step) < 0 || r_u64(r, &s->batch) < 0 ||
-	    r_u64(r, &s->data_seed) < 0 || r_u32(r, &s->data_count) < 0 ||
-	    r_u32(r, &s->data_crc) < 0)
-		return -1;
-	for (int i = 0; i < 4; i++)
-		if (r_u64(r, &s->rng.s[i]) < 0)
+	for (; n > 0; n -= (long)k) {
+		k = n < (long)sizeof(b) ? (size_t)n : sizeof(b);
+		if (r_bytes(r, b, k) < 0)
 			return -1;
-	if (r_u64(r, &t) < 0 || r_f64(r, &s->lr_scale) < 0 ||
-	    r_f64(r, &s->best_cost) < 0 || r_u64(r, &s->best_step) < 0 ||
-	    r_u32(r, &s->stale) < 0 || r_u32(r, &s->nonfinite) < 0 ||
-	    r_f64(r, &s->elapsed) < 0)
-		return -1;
-	adam_init(&s->adam, n);
-	if (r_f64(r, &s->adam.beta1) < 0 || r_f64(r, &s->adam.beta2) < 0 ||
-	    r_f64(r, &s->adam.eps) < 0)
-		return -1;
-	if (t != s->step || s->batch < s->step || s->step > (1ULL << 50))
-		return bad(r, "inconsistent step, batch and Adam counters");
-	if (!(s->rng.s[0] | s->rng.s[1] | s->rng.s[2] | s->rng.s[3]))
-		return bad(r, "random generator state is all zero");
-	s->adam.t = (long)t;
-	if (!(s->lr_scale > 0 && s->lr_scale <= 1))
-		return bad(r, "learning-rate scale not in (0, 1]");
-	if (isnan(s->best_cost) || s->best_cost == -INFINITY ||
-	    !(isfinite(s->elapsed) && s->elapsed >= 0))
-		return bad(r, "best cost or elapsed time not a number");
-	if (!(s->adam.beta1 >= 0 && s->adam.beta1 < 1 && s->adam.beta2 >= 0 &&
-	      s->adam.beta2 < 1 && s->adam.eps > 0 && s->adam.eps < 1))
-		return bad(r, "Adam constants out of range");
-	r->what = "Adam m";
-	if (r_reals(r, &m->net, s->adam.m, n, 0) < 0)
-		return -1;
-	r->what = "Adam v";
-	return r_reals(r, &m->net, s->adam.v, n, 1);
+	}
+	return 0;
 }
 
-static int read_tail(struct in *r)
+static int read_tail(struct model_in *r)
 {
 	unsigned char b[4];
 	uLong crc;
@@ -753,51 +706,66 @@ static int read_tail(struct in *r)
 	if (r_bytes(r, b, 4) < 0)
 		return -1;
 	if (memcmp(b, MODEL_END_MAGIC, 4) != 0)
-		return bad(r, "bad end marker");
+		return model_in_bad(r, "bad end marker");
 	crc = r->crc;
 	if (r_bytes(r, b, 4) < 0)
 		return -1;
 	if (get_u32(b) != (uint32_t)crc)
-		return bad(r, "checksum mismatch (the file is damaged)");
+		return model_in_bad(r,
+				    "checksum mismatch (the file is damaged)");
 	if (fgetc(r->f) != EOF)
-		return bad(r, "trailing bytes after the end marker");
+		return model_in_bad(r, "trailing bytes after the end marker");
 	return 0;
+}
+
+int model_in_open(struct model_in *r, const char *path, struct model *m)
+{
+	struct stat sb;
+	long fsize = -1;
+
+	memset(r, 0, sizeof(*r));
+	memset(m, 0, sizeof(*m));
+	r->name = path;
+	r->what = "header";
+	r->f = fopen(path, "rb");
+	if (!r->f) {
+		warnmsg("%s:", path);
+		return -1;
+	}
+	if (fstat(fileno(r->f), &sb) == 0 && S_ISREG(sb.st_mode))
+		fsize = (long)sb.st_size;
+	r->crc = crc32(0L, Z_NULL, 0);
+	if (read_head(r, m) < 0)
+		return -1;
+	return read_table(r, m, fsize);
+}
+
+int model_in_close(struct model_in *r, struct model *m, int rc)
+{
+	if (rc == 0)
+		rc = read_tail(r);
+	if (r->f)
+		fclose(r->f);
+	r->f = NULL;
+	if (rc < 0)
+		model_free(m);
+	return rc;
 }
 
 int model_read(const char *path, struct model *m)
 {
-	struct in r = {NULL, path, 0, 0, "header", 0};
-	struct stat sb;
-	long fsize = -1;
-	int rc;
+	struct model_in r;
+	int rc = model_in_open(&r, path, m);
 
-	memset(m, 0, sizeof(*m));
-	r.f = fopen(path, "rb");
-	if (!r.f) {
-		warnmsg("%s:", path);
-		return -1;
-	}
-	if (fstat(fileno(r.f), &sb) == 0 && S_ISREG(sb.st_mode))
-		fsize = (long)sb.st_size;
-	r.crc = crc32(0L, Z_NULL, 0);
-	rc = read_head(&r, m);
-	if (rc == 0)
-		rc = read_table(&r, m, fsize);
 	if (rc == 0 && m->kind == MODEL_KIND_CHECKPOINT)
-		rc = read_state(&r, m);
-	if (rc == 0)
-		rc = read_tail(&r);
-	fclose(r.f);
-	if (rc < 0)
-		model_free(m);
-	return rc;
+		rc = skip(&r, MODEL_STATE_SIZE + 8 * m->net.nparams);
+	return model_in_close(&r, m, rc);
 }
 
 void model_free(struct model *m)
 {
 	if (m->net.params)
 		sketchrnn_free(&m->net);
-	adam_free(&m->st.adam);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -1,9 +1,11 @@
 /*
  * model.h: the sketchrnn model file (model(5)): the hyperparameters, the
  * normalising scale factor and N_max of the training data, the named
- * tensor table and the float32 weights; a checkpoint adds the training
- * state (Adam moments and step, the random generator, the data position,
- * the best validation cost), so that train can resume exactly.
+ * tensor table and the float32 weights: the network, all that decode,
+ * encode and model2js need.  A checkpoint (checkpoint.h) is this file
+ * with the training state between the weights and the end marker; here
+ * it is read as a model, its training state covered by the size check
+ * and the CRC but skipped.
  *
  * Everything is little-endian through bytes.h, ends with a CRC-32 of all
  * the bytes before it, and is written to a temporary name in the same
@@ -12,10 +14,11 @@
  * and says what is wrong as "prog: file: what".
  *
  * It does not train, sample or choose hyperparameters; the defaults here
- * are the reference's (get_default_hparams of Magenta's sketch_rnn).
+ * are the reference's (get_default_hparams of Magenta's sketch_rnn).  It
+ * knows nothing of the optimizer or the data loader.
  *
- * Ownership: model_read() builds m->net (sketchrnn_build) and, for a
- * checkpoint, the Adam moments in m->st.adam; model_free() releases both.
+ * Ownership: model_read() builds m->net (sketchrnn_build); model_free()
+ * releases it.
  */
 #ifndef SKETCHRNN_MODEL_H
 #define SKETCHRNN_MODEL_H
@@ -23,8 +26,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "adam.h"
-#include "rng.h"
 #include "sketchrnn.h"
 
 #define MODEL_MAGIC "SKRM"
@@ -38,6 +39,7 @@ enum { MODEL_KIND_MODEL = 1, MODEL_KIND_CHECKPOINT = 2 };
 #define MODEL_MAX_DEC 8192	    /* dec_rnn_size */
 #define MODEL_MAX_Z 4096	    /* z_size */
 #define MODEL_MAX_MIXTURE 1000	    /* num_mixture */
+#define MODEL_MAX_BATCH 100000	    /* batch_size (BATCH_MAX_SIZE) */
 #define MODEL_MAX_HYPER 4096	    /* hyper_num_units */
 #define MODEL_MAX_EMBED 1024	    /* hyper_embedding_size */
 #define MODEL_MAX_PARAMS (1L << 28) /* values in the parameter buffer */
@@ -77,30 +79,12 @@ struct hparams {
 	int hyper_embedding_size; /* = 32: its scalers' embedding size */
 };
 
-/* The training state a checkpoint adds to a model. */
-struct train_state {
-	uint64_t step;	     /* optimizer steps done */
-	uint64_t batch;	     /* k: the next training batch number */
-	uint64_t data_seed;  /* the loader's seed (batch_params.seed) */
-	uint32_t data_count; /* training drawings read */
-	uint32_t data_crc;   /* CRC-32 of the training drawings' points */
-	struct rng rng;	     /* dropout and z noise generator */
-	struct adam adam;    /* moments m, v [nparams] and t */
-	double lr_scale;     /* 1, halved after each non-finite step */
-	double best_cost;    /* best validation cost so far; inf if none */
-	uint64_t best_step;  /* step of best_cost */
-	uint32_t stale;	     /* evaluations since best_cost improved */
-	uint32_t nonfinite;  /* non-finite steps survived */
-	double elapsed;	     /* seconds of training so far */
-};
-
 struct model {
-	int kind;	   /* MODEL_KIND_* */
+	int kind;	   /* MODEL_KIND_* of the file read */
 	struct hparams hp; /* as trained */
 	float scale;	   /* the data's normalising scale factor */
 	uint32_t nmax;	   /* N_max: longest drawing of the data */
 	struct sketchrnn net;
-	struct train_state st; /* checkpoints only */
 };
 
 void hparams_default(struct hparams *hp);
@@ -120,18 +104,18 @@ const char *cell_name(int cell);
 int cell_parse(const char *s);
 
 /*
- * model_write: write m (kind MODEL_KIND_MODEL or MODEL_KIND_CHECKPOINT,
- * the latter with m->st) to path atomically, as version 1 when it has no
- * hyper decoder and the hyper sizes are the defaults (the files of
- * programs before the hyper cell), else 2: path.tmp.PID is written,
- * flushed, fsync'ed and renamed to path.  Returns 0, or -1 after "prog:
- * path: what" (the old file, if any, is left untouched).
+ * model_write: write m as a model (kind MODEL_KIND_MODEL, whatever
+ * m->kind says) to path atomically, as version 1 when it has no hyper
+ * decoder and the hyper sizes are the defaults (the files of programs
+ * before the hyper cell), else 2: path.tmp.PID is written, flushed,
+ * fsync'ed and renamed to path.  Returns 0, or -1 after "prog: path:
+ * what" (the old file, if any, is left untouched).
  */
 int model_write(const char *path, const struct model *m);
 /*
  * model_read: read and check a model or checkpoint file; builds m->net
- * with the stored weights (and m->st for a checkpoint).  Returns 0, or -1
- * after "prog: path: what" with nothing left allocated.
+ * with the stored weights (a checkpoint's training state is skipped).
+ * Returns 0, or -1 after "prog: path: what" with nothing left allocated.
  */
 int model_read(const char *path, struct model *m);
 void model_free(struct model *m);
@@ -142,5 +126,62 @@ void model_free(struct model *m);
  * m->scale and m->nmax.  Returns 0, or -1 after "prog: path: what".
  */
 int model_load(const char *path, struct model *m);
+
+/*
+ * The file around the network, for checkpoint.c, which puts its training
+ * section between the weights and the end marker: MODEL_STATE_SIZE bytes
+ * then 8 bytes a parameter (model(5)).
+ */
+#define MODEL_STATE_SIZE 136
+
+struct model_out {
+	FILE *f;
+	int fd;
+	char *tmp;	   /* path.tmp.PID, written and renamed */
+	const char *path;  /* the file written */
+	unsigned long crc; /* of the bytes so far */
+};
+
+/* model_out_open: create path's temporary file and write m as a file of
+ * kind MODEL_KIND_* up to the end of the weights.  Returns 0, or -1 after
+ * "prog: path: what" with nothing left open. */
+int model_out_open(struct model_out *o, const char *path, const struct model *m,
+		   int kind);
+void model_out_u32(struct model_out *o, uint32_t v);
+void model_out_u64(struct model_out *o, uint64_t v);
+void model_out_f64(struct model_out *o, double v);
+void model_out_reals(struct model_out *o, const real *x, long n); /* f32 */
+/* model_out_close: the end marker and the CRC, then flush, fsync and
+ * rename over the path.  Returns 0, or -1 after "prog: path: write
+ * error: why" (the temporary file removed, the old file untouched). */
+int model_out_close(struct model_out *o);
+
+struct model_in {
+	FILE *f;
+	const char *name;
+	unsigned long crc; /* of the bytes so far */
+	long pos;
+	const char *what; /* field being read, for messages */
+	int nhp;	  /* hyperparameters in the file (its version's) */
+};
+
+/* model_in_open: open path and read m up to the end of the weights
+ * (m->kind says whether a training section follows).  Returns 0, or -1
+ * after "prog: path: what"; model_in_close follows either way. */
+int model_in_open(struct model_in *r, const char *path, struct model *m);
+/* model_in_u32, _u64, _f64: one field; 0, or -1 after a message. */
+int model_in_u32(struct model_in *r, uint32_t *v);
+int model_in_u64(struct model_in *r, uint64_t *v);
+int model_in_f64(struct model_in *r, double *v);
+/* model_in_reals: n f32 values into x, each finite (and >= 0 when
+ * nonneg); a bad one is named by its tensor of net. */
+int model_in_reals(struct model_in *r, const struct sketchrnn *net, real *x,
+		   long n, int nonneg);
+/* model_in_bad: "prog: file: what"; returns -1. */
+int model_in_bad(const struct model_in *r, const char *what);
+/* model_in_close: when rc is 0, read the end marker and check the CRC and
+ * the end of the file; close it.  Returns 0, or -1 (rc already -1, or
+ * after the message) with m freed. */
+int model_in_close(struct model_in *r, struct model *m, int rc);
 
 #endif
