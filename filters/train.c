@@ -15,6 +15,7 @@
  */
 #include <csv.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -704,8 +705,44 @@ static char *join(const char *dir, const char *name)
 	return s;
 }
 
-/* prepare_dir: create the output directory if needed and check that a
- * file can be created there, before any data is read. */
+/* remove_stale: remove the temporary files ("checkpoint.skm.tmp.PID",
+ * model_write's) that a run killed while writing left in dir, those of
+ * processes no longer running. */
+static void remove_stale(const char *dir)
+{
+	static const char *const names[] = {"checkpoint.skm.tmp.",
+					    "best.skm.tmp.", "model.skm.tmp."};
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *end, *path;
+	size_t n;
+	long pid;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+			n = strlen(names[i]);
+			if (strncmp(e->d_name, names[i], n) != 0 ||
+			    !isdigit((unsigned char)e->d_name[n]))
+				continue;
+			errno = 0;
+			pid = strtol(e->d_name + n, &end, 10);
+			if (*end || errno || pid <= 0 ||
+			    pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
+			    errno != ESRCH)
+				continue;
+			path = join(dir, e->d_name);
+			unlink(path);
+			free(path);
+		}
+	}
+	closedir(d);
+}
+
+/* prepare_dir: create the output directory if needed, check that a file
+ * can be created there, before any data is read, and remove what killed
+ * runs left. */
 static void prepare_dir(const char *dir)
 {
 	char name[64], *probe;
@@ -721,6 +758,7 @@ static void prepare_dir(const char *dir)
 	close(fd);
 	unlink(probe);
 	free(probe);
+	remove_stale(dir);
 }
 
 static void start_fresh(struct trainer *t, const struct options *o)

@@ -75,7 +75,11 @@ void drawing_copy(struct drawing *dst, const struct drawing *src)
 	dst->p = p;
 	dst->cap = cap;
 	dst->n = 0;
-	drawing_reserve(dst, src->n);
+	if (src->n >
+	    cap) { /* exactly: programs that hold drawings keep copies */
+		dst->p = xreallocarray(p, src->n, sizeof *dst->p);
+		dst->cap = src->n;
+	}
 	if (src->n)
 		memcpy(dst->p, src->p, src->n * sizeof *src->p);
 	dst->n = src->n;

@@ -73,7 +73,8 @@ int drawing_reserve(struct drawing *d, size_t n);
 /* drawing_push: append a point; returns -1 (nothing added) past
  * STROKE_MAX_POINTS. */
 int drawing_push(struct drawing *d, float dx, float dy, int pen);
-/* drawing_copy: deep copy src into an initialised dst. */
+/* drawing_copy: deep copy src into an initialised dst; when dst must grow,
+ * its points get exactly src->n places (no slack in held copies). */
 void drawing_copy(struct drawing *dst, const struct drawing *src);
 /* stroke_offsets_std: the population standard deviation of every dx and
  * dy of the n drawings d pooled (numpy's np.std with ddof=0, the

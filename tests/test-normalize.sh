@@ -62,4 +62,19 @@ t_bad "truncated input" "cut:record" normalize "$TMP/cut"
 t_bad "truncated input with -f" "cut:record" normalize -f 2 "$TMP/cut"
 normalize "$TMP/m" 2> "$TMP/err" | head -c 10 > /dev/null
 t_true "| head -c 10 is quiet" ! -s "$TMP/err"
+# Files are read again (constant memory), a pipe is held: the same bytes.
+for args in "" "-m 100" "-l 50" "-p"; do
+	t_eq "a file read three times = a pipe held ($args)" \
+		"$(cat "$TMP/m" "$TMP/c" | normalize $args | cksum)" \
+		"$(normalize $args "$TMP/m" "$TMP/c" | cksum)"
+done
+t_eq "standard input from a file is read again too" \
+	"$(cat "$TMP/c" | normalize | cksum)" "$(normalize < "$TMP/c" | cksum)"
+{ printf 'skip'; cat "$TMP/c"; } > "$TMP/skip4"
+t_eq "... from where it stood" "$(cat "$TMP/c" | normalize | cksum)" \
+	"$( (dd bs=4 count=1 of=/dev/null 2> /dev/null; normalize) < "$TMP/skip4" |
+	cksum)"
+t_eq "a file and a pipe together: held" \
+	"$(cat "$TMP/m" "$TMP/c" | normalize | cksum)" \
+	"$(cat "$TMP/c" | normalize "$TMP/m" - | cksum)"
 t_done
