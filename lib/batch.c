@@ -208,21 +208,31 @@ void batch_free(struct batch *b)
 }
 
 /* Room for size sketches of nmax+1 rows. */
-static void batch_reserve(struct batch *b, size_t size, size_t nmax)
+/* reserve_x: room for nx floats of rows in b->x. */
+static void reserve_x(struct batch *b, size_t nx)
 {
-	size_t nx = size * (nmax + 1) * 5;
+	if (nx > b->capx) {
+		b->x = xreallocarray(b->x, nx, sizeof *b->x);
+		b->capx = nx;
+	}
+}
 
+/* reserve_lengths: room for size lengths and ids; sets the shape. */
+static void reserve_lengths(struct batch *b, size_t size, size_t nmax)
+{
 	if (size > b->cap) {
 		b->len = xreallocarray(b->len, size, sizeof *b->len);
 		b->id = xreallocarray(b->id, size, sizeof *b->id);
 		b->cap = size;
 	}
-	if (nx > b->capx) {
-		b->x = xreallocarray(b->x, nx, sizeof *b->x);
-		b->capx = nx;
-	}
 	b->size = size;
 	b->nmax = nmax;
+}
+
+static void batch_reserve(struct batch *b, size_t size, size_t nmax)
+{
+	reserve_lengths(b, size, nmax);
+	reserve_x(b, size * (nmax + 1) * 5);
 }
 
 /* Stroke-5 rows of one sketch (pad_batch): start token, the m rows, end
@@ -387,7 +397,7 @@ static const char *header_fields(const unsigned char *h, struct batch *b,
 static const char *read_body(FILE *f, struct batch *b, size_t size, size_t nmax)
 {
 	unsigned char buf[4 * 1024];
-	size_t i, j, k, n;
+	size_t i, j, k, n, want;
 
 	for (i = 0; i < size; i++) {
 		if (!read_full(f, buf, 8))
@@ -400,6 +410,12 @@ static const char *read_body(FILE *f, struct batch *b, size_t size, size_t nmax)
 		k = n - i < sizeof buf / 4 ? n - i : sizeof buf / 4;
 		if (!read_full(f, buf, 4 * k))
 			return "truncated batch (rows)";
+		/* the rows' room grows with what has been read, so that a
+		 * header alone cannot ask for 2^28 floats */
+		if (i + k > b->capx) {
+			want = 2 * b->capx > i + k ? 2 * b->capx : i + k;
+			reserve_x(b, want < n ? want : n);
+		}
 		for (j = 0; j < k; j++)
 			b->x[i + j] = get_f32(buf + 4 * j);
 	}
@@ -421,7 +437,7 @@ int batch_read(FILE *f, const char *name, unsigned long nread, struct batch *b)
 	if (!read_full(f, h + 1, sizeof h - 1))
 		why = "truncated batch header";
 	else if (!(why = header_fields(h, b, &size, &nmax))) {
-		batch_reserve(b, size, nmax);
+		reserve_lengths(b, size, nmax);
 		why = read_body(f, b, size, nmax);
 	}
 	if (why)

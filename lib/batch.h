@@ -113,7 +113,8 @@ void batch_make(const struct loader *l, const struct batch_params *p,
 /* batch_write: encode b to f (batch(5)); write errors end the program. */
 void batch_write(FILE *f, const struct batch *b);
 /* batch_read: the next batch from f.  Returns 1, 0 at a clean end, or -1
- * after "prog: name:batch N: what" on stderr. */
+ * after "prog: name:batch N: what" on stderr.  The room for the rows
+ * grows with the rows read, not with the size the header announces. */
 int batch_read(FILE *f, const char *name, unsigned long nread, struct batch *b);
 /* batch_check: NULL if b obeys every stroke-5 rule of batch(5), else a
  * static message; *sketch and *row say where. */

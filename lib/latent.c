@@ -100,7 +100,7 @@ static int header_rest(struct latent_reader *r, size_t *dim)
 			ferror(r->f) ? " (read error)" : "");
 		return -1;
 	}
-	if (memcmp(b, LATENT_MAGIC + 1, 3) != 0) {
+	if (memcmp(b, &LATENT_MAGIC[1], 3) != 0) {
 		warnmsg("%s: not a latent stream or latent CSV (bad magic)",
 			r->name);
 		return -1;
@@ -151,8 +151,10 @@ static int header_again(struct latent_reader *r)
 {
 	size_t dim;
 
-	if (header_rest(r, &dim) < 0)
+	if (header_rest(r, &dim) < 0) {
+		r->failed = 1; /* latent_read keeps returning -1 */
 		return -1;
+	}
 	if (dim != r->dim)
 		return read_error(
 		    r, "concatenated stream has dimension %zu, not %zu", dim,

@@ -64,17 +64,18 @@ void npz_close(struct npz *z)
 const struct zip_member *npz_find(const struct npz *z, const char *name)
 {
 	size_t i, n = strlen(name);
-	const struct zip_member *m;
+	const struct zip_member *m, *npy = NULL;
 
 	for (i = 0; i < z->zip.n; i++) {
 		m = &z->zip.m[i];
 		if (m->namelen == n && memcmp(m->name, name, n) == 0)
 			return m;
-		if (m->namelen == n + 4 && memcmp(m->name, name, n) == 0 &&
+		if (!npy && m->namelen == n + 4 &&
+		    memcmp(m->name, name, n) == 0 &&
 		    memcmp(m->name + n, ".npy", 4) == 0)
-			return m;
+			npy = m;
 	}
-	return NULL;
+	return npy;
 }
 
 long npz_each(const unsigned char *b, size_t len, const char *where,

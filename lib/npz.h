@@ -36,7 +36,8 @@ struct npz {
  * npz_close() is due either way. */
 int npz_open(struct npz *z, FILE *f, const char *name);
 void npz_close(struct npz *z);
-/* npz_find: the member called NAME or NAME.npy, or NULL. */
+/* npz_find: the member called NAME, else the first called NAME.npy (as
+ * numpy's NpzFile looks a key up), or NULL. */
 const struct zip_member *npz_find(const struct npz *z, const char *name);
 
 /* npz_each: parse an .npy image (header + data).  A numeric [n,3] array is

@@ -238,12 +238,16 @@ static int op_mark_tuple(struct pickle *k)
 
 static int op_appends(struct pickle *k, int marked)
 {
-	size_t n = 1, i, lst;
+	size_t n = 1, i, lst, floor;
 	struct pobj *l;
 
 	if (marked && pop_mark(k, &n) < 0)
 		return -1;
-	if (k->nstack < n + 1)
+	/* the list and the items lie above the mark below them, as for pop:
+	 * an append that reached under a mark left the mark above the stack,
+	 * and the next APPENDS counted a negative number of items */
+	floor = k->nmarks ? k->marks[k->nmarks - 1] : 0;
+	if (k->nstack - floor < n + 1)
 		return op_error(k, "stack underflow");
 	lst = k->stack[k->nstack - n - 1];
 	l = &k->obj[lst];

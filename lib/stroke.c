@@ -249,7 +249,7 @@ static int header_rest(struct stroke_reader *r, struct stroke_header *h)
 			ferror(r->f) ? " (read error)" : "");
 		return -1;
 	}
-	if (memcmp(b, STROKE_MAGIC + 1, 3) != 0) {
+	if (memcmp(b, &STROKE_MAGIC[1], 3) != 0) {
 		warnmsg("%s: not a stroke stream (bad magic)", r->name);
 		return -1;
 	}
