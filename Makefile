@@ -42,7 +42,7 @@ BENCH_BINS = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEB_PACKAGES = build-essential libopenblas-dev libjson-c-dev libcsv-dev \
 	zlib1g-dev parallel rsync librsvg2-bin python3 time gnuplot-nox \
-	chromium nodejs ca-certificates
+	chromium nodejs ca-certificates clang libclang-rt-14-dev
 
 all: $(BINS) $(TEST_BINS)
 
@@ -87,16 +87,23 @@ $(BUILD)/tests/ndjson_number_test: tests/ndjson_number_test.c $(NDJSON_OBJ) \
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(NDJSON_OBJ) \
 		$(BUILD)/libsketch.a $(LDLIBS)
 
-# make fuzz: the libFuzzer harness of ndjson2stroke's parsers for FUZZ_S
-# seconds, from the seeds in tests/fuzz/corpus/ndjson; what it finds goes
-# to $(BUILD)/fuzz/ (tests/fuzz/README.md).  It needs clang and its fuzzer
-# runtime (Debian: clang, libclang-rt-14-dev).
+# make fuzz: the libFuzzer harnesses in tests/fuzz/ (FUZZ_NAMES: one for
+# ndjson2stroke's parsers, one for each reader of lib/) for FUZZ_S seconds
+# each, from the seeds in tests/fuzz/corpus/NAME; what they find goes to
+# $(BUILD)/fuzz/corpus/NAME and $(BUILD)/fuzz/NAME-crash-* (tests/fuzz/
+# README.md).  They need clang and its fuzzer runtime (Debian: clang,
+# libclang-rt-14-dev).  FUZZ_OPTS adds libFuzzer options.
 FUZZ_S ?= 60
 FUZZ_CC ?= clang
+FUZZ_NAMES ?= ndjson stroke batch latent model sketchjs npz npy
+FUZZ_OPTS ?=
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -DNDJSON_CLANG_CLONES
 # the library files the parsers need, compiled as the gcc build checks them
 FUZZ_LIB = $(patsubst %,$(BUILD)/fuzz/lib/%.o,stroke frame util)
+# the whole library, for the harnesses of its readers
+FUZZ_ALL = $(LIB_SRC:lib/%.c=$(BUILD)/fuzz/lib/%.o)
+FUZZ_BINS = $(FUZZ_NAMES:%=$(BUILD)/fuzz/%_fuzz)
 
 $(BUILD)/fuzz/lib/%.o: lib/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
@@ -108,11 +115,26 @@ $(BUILD)/fuzz/ndjson_fuzz: tests/fuzz/ndjson_fuzz.c $(NDJSON_SRC) \
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $(WARN) -o $@ $< $(NDJSON_SRC) \
 		$(FUZZ_LIB) -ljson-c -lm
 
-fuzz: $(BUILD)/fuzz/ndjson_fuzz
-	@mkdir -p $(BUILD)/fuzz/corpus
-	$< -max_total_time=$(FUZZ_S) -max_len=20000 \
-		-dict=tests/fuzz/ndjson.dict -artifact_prefix=$(BUILD)/fuzz/ \
-		$(BUILD)/fuzz/corpus tests/fuzz/corpus/ndjson
+$(BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c tests/fuzz/fuzz.h $(FUZZ_ALL) \
+		$(LIB_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $(WARN) -o $@ $< $(FUZZ_ALL) \
+		$(LDLIBS)
+
+# -max_len: ndjson lines up to 20000 bytes; the others as their largest
+# seed (libFuzzer's default).  Inputs that allocate past 512 MiB count as
+# findings (a few bytes must not make a reader ask for that much).
+fuzz: $(FUZZ_BINS)
+	@for n in $(FUZZ_NAMES); do \
+		mkdir -p $(BUILD)/fuzz/corpus/$$n || exit 1; \
+		opts="-malloc_limit_mb=512"; \
+		[ $$n = ndjson ] && opts="-max_len=20000"; \
+		[ -f tests/fuzz/$$n.dict ] && opts="$$opts -dict=tests/fuzz/$$n.dict"; \
+		echo "== $$n ($(FUZZ_S) s)"; \
+		$(BUILD)/fuzz/$${n}_fuzz -max_total_time=$(FUZZ_S) $$opts \
+			$(FUZZ_OPTS) -artifact_prefix=$(BUILD)/fuzz/$$n- \
+			$(BUILD)/fuzz/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
 
 .PHONY: fuzz
 

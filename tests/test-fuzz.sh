@@ -1,20 +1,26 @@
 #!/bin/sh
-# The fuzz harness of ndjson2stroke's parsers (tests/fuzz/ndjson_fuzz.c)
-# run once over its corpus, every input found so far included: no crash,
-# no sanitizer report, no difference between the ways it scans a line.
-# The harness is built with clang's libFuzzer (make BUILD/fuzz/ndjson_fuzz);
-# without clang or its fuzzer runtime the check is skipped.
+# The fuzz harnesses (tests/fuzz/*_fuzz.c: ndjson2stroke's parsers and
+# every reader of lib/) run once over their corpora, every input found so
+# far included: no crash, no sanitizer report, no exit from a reader, no
+# difference between what the harness compares.  The harnesses are built
+# with clang's libFuzzer (make BUILD/fuzz/NAME_fuzz); without clang or its
+# fuzzer runtime the check is skipped.
 . "$(dirname "$0")/lib.sh"
 
 build=${SKETCHRNN_BUILD:-$TOP/build}
-fuzz=$build/fuzz/ndjson_fuzz
 cc=${FUZZ_CC:-clang}
 printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)\n{ return 0; }\n' > "$TMP/probe.c"
 if ! "$cc" -fsanitize=fuzzer -o "$TMP/probe" "$TMP/probe.c" > /dev/null 2>&1; then
 	echo "ok - fuzz corpus replay # skip: no $cc with a fuzzer runtime"
 	t_done
 fi
-t_ok "the fuzz harness builds" make -s -C "$TOP" BUILD="$build" "$fuzz"
-set -- "$TOP"/tests/fuzz/corpus/ndjson/*
-t_ok "the harness replays the $# inputs of its corpus" "$fuzz" "$@"
+for src in "$TOP"/tests/fuzz/*_fuzz.c; do
+	name=$(basename "$src" _fuzz.c)
+	fuzz=$build/fuzz/${name}_fuzz
+	t_ok "$name: the fuzz harness builds" \
+		make -s -C "$TOP" BUILD="$build" "$fuzz"
+	set -- "$TOP"/tests/fuzz/corpus/"$name"/*
+	t_ok "$name: the harness replays the $# inputs of its corpus" \
+		"$fuzz" -malloc_limit_mb=512 "$@"
+done
 t_done
