@@ -244,4 +244,16 @@ t_true "stroke2npz(1) example: round trip with cmp" $? -eq 0
 t_eq "stroke2npz(1) example: test split as valid" 300 \
 	"$(npz2stroke -s test "$DATA/sketchrnn/aaron_sheep.npz" | stroke2npz -s valid > "$TMP/v.npz"; npz2stroke -s valid "$TMP/v.npz" | stroke2txt -s | grep -c '^drawing')"
 
+# A pickle whose APPEND takes its list from under a MARK, then APPENDS:
+# the items counted below zero, and the reader looped forever (found by
+# tests/fuzz/npy_fuzz.c).  Wrapped in the header of a 1-D object array.
+{
+	printf '\223NUMPY\001\000\166\000'
+	printf "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
+	printf '%61s\n' ''
+	cat "$TOP/tests/fuzz/corpus/npy/append-under-mark.pickle"
+} > "$TMP/mark.npy"
+t_bad "APPENDS under a pickle mark is refused, in time" "stack underflow" \
+	timeout 60 npz2stroke "$TMP/mark.npy"
+
 t_done
