@@ -4,7 +4,7 @@
 #   doc/figures.sh [-m model] [run...]
 #
 # Always: the paper's experiments with the VAE model (default: the shipped
-# data/models/aaron_sheep-small.skm; reconstruction, interpolation,
+# data/models/aaron_sheep.skm; reconstruction, interpolation,
 # analogy, completion) on fixed aaron_sheep test drawings, and samples and
 # completions of real Quick, Draw! sheep by Magenta's pretrained
 # data/models/sheep.gen.json.  For each run directory of pipelines/train.sh
@@ -15,8 +15,10 @@
 #   pipelines/train.sh -t 1500 data/quickdraw/monkey-1000.simplified.ndjson small
 #   pipelines/train.sh -H learning_rate=0.001 -t 1500 \
 #       data/quickdraw/monkey-1000.simplified.ndjson small out/train/monkey-1000-lr001
+#   pipelines/train.sh -H kl_weight=0.25 -n 40000 -t 30000 \
+#       data/sketchrnn/aaron_sheep.npz small out/train/aaron_sheep-kl025
 #   doc/figures.sh out/train/aaron_sheep-small out/train/monkey-1000-small \
-#       out/train/monkey-1000-lr001
+#       out/train/monkey-1000-lr001 out/train/aaron_sheep-kl025
 #
 # Writes PNG files into doc/ through rsvg-convert.  The drawings used are
 # fixed (by position), so the pictures are the same on every run.
@@ -24,7 +26,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$top/build/bin:$top/pipelines:$PATH
 export PATH
-m=$top/data/models/aaron_sheep-small.skm
+m=$top/data/models/aaron_sheep.skm
 while getopts m: opt; do
 	case $opt in
 	m) m=$OPTARG ;;

@@ -8,7 +8,7 @@
 # Models, the shipped ones in data/models:
 #   Magenta's pretrained sheep.gen.json (and four more): decode -n, and
 #     decode -p on the first strokes of real sheep (complete.sh -x 3)
-#   the VAE aaron_sheep-small.skm on the aaron_sheep test split:
+#   the VAE aaron_sheep.skm on the aaron_sheep test split:
 #     reconstruct.sh (encode | decode), interpolate.sh (encode | lerp |
 #     decode), complete.sh (decode -p)
 # Fixed seeds and drawings: the same pictures every run.
@@ -68,8 +68,8 @@ done
 stroke2svg -c 6 $files > "$out/magenta-models.svg"
 say "$out/magenta-models.svg" "6 samples of each: bicycle, bird, mosquito, rabbit, sheep"
 
-echo "== the VAE data/models/aaron_sheep-small.skm on test sheep of aaron_sheep.npz"
-m=$top/data/models/aaron_sheep-small.skm
+echo "== the VAE data/models/aaron_sheep.skm on test sheep of aaron_sheep.npz"
+m=$top/data/models/aaron_sheep.skm
 npz2stroke -s test "$top/data/sketchrnn/aaron_sheep.npz" > "$tmp/test.strk"
 picks() { # index...: those test drawings, in that order
 	for i in "$@"; do pick -s "$i" -n 1 "$tmp/test.strk"; done

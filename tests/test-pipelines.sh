@@ -46,9 +46,9 @@ t_cmp "complete -X: decode -X for both" want.svg comp3.svg
 sh "$PIPE/complete.sh" -m vae/model.skm -n 3 -r 1 test.strk > comp2.svg
 t_eq "complete with a VAE (z from the prior)" 6 "$(cells comp2.svg)"
 
-# the shipped model (data/models/aaron_sheep-small.skm): the README's
+# the shipped model (data/models/aaron_sheep.skm): the README's
 # commands with it, on unnormalised test drawings
-SHIP=$DATA/models/aaron_sheep-small.skm
+SHIP=$DATA/models/aaron_sheep.skm
 npz2stroke -s test "$DATA/sketchrnn/aaron_sheep.npz" > raw-test.strk
 sh "$PIPE/reconstruct.sh" -m "$SHIP" -n 4 -t "0.1 0.5" raw-test.strk > srec.svg
 t_eq "shipped model: reconstruct 4 x (1 + 2)" 12 "$(cells srec.svg)"
