@@ -29,6 +29,7 @@ import argparse
 import ctypes
 import os
 import subprocess
+import sys
 import time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -323,6 +324,22 @@ def openblas_libs():
     return libs
 
 
+def blas_setup(threads, out):
+    """Flush denormals, load torch's BLAS and give each OpenBLAS it loaded
+    that many threads (0: its own); print each, its core and threads, the
+    CPU model and OMP_WAIT_POLICY on out."""
+    torch.set_flush_denormal(True)
+    torch.zeros(2, 2) @ torch.zeros(2, 2)  # load the BLAS
+    for path, lib in openblas_libs():
+        if threads:
+            lib.openblas_set_num_threads(threads)
+        print("torch openblas: %s, core %s, threads %d" %
+              (path, lib.openblas_get_corename().decode(),
+               lib.openblas_get_num_threads()), file=out)
+    print("cpu: %s; OMP_WAIT_POLICY=%s" %
+          (cpu_model(), os.environ.get("OMP_WAIT_POLICY")), file=out)
+
+
 def cpu_model():
     out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
     for line in out.splitlines():
@@ -344,16 +361,7 @@ def main():
         ap.error("-m nn has plain LSTM cells only: not with -l or -c hyper")
     if a.t:
         torch.set_num_threads(a.t)
-    torch.set_flush_denormal(True)
-    torch.zeros(2, 2) @ torch.zeros(2, 2)  # load the BLAS
-    for path, lib in openblas_libs():
-        if a.b:
-            lib.openblas_set_num_threads(a.b)
-        print("torch openblas: %s, core %s, threads %d" %
-              (path, lib.openblas_get_corename().decode(),
-               lib.openblas_get_num_threads()))
-    print("cpu: %s; OMP_WAIT_POLICY=%s" %
-          (cpu_model(), os.environ.get("OMP_WAIT_POLICY")))
+    blas_setup(a.b, sys.stdout)
     cell = "layer_norm" if a.l else "lstm"
     dec_cell, Nh, E = None, 0, 0
     if a.c == "default":

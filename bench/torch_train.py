@@ -59,7 +59,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from torch_step import cpu_model, mdn_loss, openblas_libs, run_rnn  # noqa: E402
+from torch_step import blas_setup, mdn_loss, run_rnn  # noqa: E402
 
 BATCH = os.path.join(HERE, "..", "build", "bin", "batch")
 CELLS = ["lstm", "layer_norm"]
@@ -472,16 +472,7 @@ def main():
     ap.add_argument("test")
     a = ap.parse_args()
     torch.set_num_threads(a.j)
-    torch.set_flush_denormal(True)
-    torch.zeros(2, 2) @ torch.zeros(2, 2)  # load the BLAS
-    for path, lib in openblas_libs():
-        if a.b:
-            lib.openblas_set_num_threads(a.b)
-        print("torch openblas: %s, core %s, threads %d; cpu: %s; "
-              "OMP_WAIT_POLICY=%s" %
-              (path, lib.openblas_get_corename().decode(),
-               lib.openblas_get_num_threads(), cpu_model(),
-               os.environ.get("OMP_WAIT_POLICY")), file=sys.stderr)
+    blas_setup(a.b, sys.stderr)
     nmax = max(stroke_nmax(f) for f in (a.train, a.valid, a.test))
     if a.e:
         hp, model_nmax, p = read_model(a.e)

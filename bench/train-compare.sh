@@ -63,7 +63,7 @@ else
 	wait $cpid
 	wait $tpid
 fi
-grep '^torch openblas:' "$out/torch.stderr" || true
+grep -E '^(torch openblas|cpu):' "$out/torch.stderr" || true
 
 # train's numbers: the final row (test) of its log, the last valid row,
 # the step count and its seconds.
