@@ -5,6 +5,7 @@
  */
 #include "npz.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,26 +13,16 @@
 
 static int slurp(struct npz *z, FILE *f)
 {
-	size_t cap = 1 << 16, got;
+	char *buf;
+	int r = read_whole(f, NPZ_MAX_FILE, &buf, &z->len);
 
-	z->buf = xmalloc(cap);
-	z->len = 0;
-	for (;;) {
-		if (z->len == cap) {
-			if (cap >= NPZ_MAX_FILE)
-				return data_error(z->name, NULL, 0,
-						  "file larger than %zu bytes",
-						  NPZ_MAX_FILE);
-			cap *= 2;
-			z->buf = xreallocarray(z->buf, cap, 1);
-		}
-		got = fread(z->buf + z->len, 1, cap - z->len, f);
-		z->len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f))
-		return data_error(z->name, NULL, 0, "read error");
+	z->buf = (unsigned char *)buf;
+	if (r > 0)
+		return data_error(z->name, NULL, 0,
+				  "file larger than %zu bytes", NPZ_MAX_FILE);
+	if (r < 0)
+		return data_error(z->name, NULL, 0, "read error: %s",
+				  strerror(errno));
 	return 0;
 }
 

@@ -479,30 +479,17 @@ int sketchjs_parse(struct sketchjs *m, const char *text, size_t len,
 
 int sketchjs_read(struct sketchjs *m, FILE *f, const char *name)
 {
-	size_t cap = 1 << 20, len = 0, n;
-	char *text = xmalloc(cap);
-	int r;
+	char *text;
+	size_t len;
+	int r = read_whole(f, (size_t)SKETCHJS_MAX_BYTES, &text, &len);
 
 	memset(m, 0, sizeof(*m));
-	do {
-		if (len == cap) {
-			if (cap > (size_t)SKETCHJS_MAX_BYTES) {
-				free(text);
-				return data_error(name, NULL, 0,
-						  "larger than %ld bytes",
-						  SKETCHJS_MAX_BYTES);
-			}
-			cap *= 2;
-			text = xreallocarray(text, cap, 1);
-		}
-		n = fread(text + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		free(text);
+	if (r > 0)
+		return data_error(name, NULL, 0, "larger than %ld bytes",
+				  SKETCHJS_MAX_BYTES);
+	if (r < 0)
 		return data_error(name, NULL, 0, "read error: %s",
 				  strerror(errno));
-	}
 	r = sketchjs_parse(m, text, len, name);
 	free(text);
 	return r;

@@ -12,6 +12,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *progname = "sketchrnn";
 void (*out_fail_hook)(void);
@@ -112,6 +113,44 @@ void *xreallocarray(void *p, size_t n, size_t size)
 	if (!p)
 		die("out of memory allocating %zu x %zu bytes", n, size);
 	return p;
+}
+
+int read_whole(FILE *f, size_t max, char **buf, size_t *len)
+{
+	struct stat st;
+	size_t cap = 1 << 16, n = 0, got;
+	char *b;
+
+	*buf = NULL;
+	*len = 0;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((uintmax_t)st.st_size > max)
+			return 1;
+		cap = (size_t)st.st_size + 1; /* one more byte sees the end */
+	}
+	b = xmalloc(cap + 1);
+	for (;;) {
+		if (n == cap) {
+			if (cap > max) {
+				free(b);
+				return 1;
+			}
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+			b = xreallocarray(b, cap + 1, 1);
+		}
+		got = fread(b + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(b);
+		return -1;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
 }
 
 char *xstrdup(const char *s)

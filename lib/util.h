@@ -53,6 +53,13 @@ void *xcalloc(size_t n, size_t size);
 /* xreallocarray: realloc(p, n * size) with an overflow check. */
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
+/* read_whole: the whole of f into a new buffer, *buf (a NUL after the data,
+ * which does not count in *len).  A regular file's size is checked before
+ * anything is allocated, and no more than max + 2 bytes are ever held, so
+ * no input makes it ask for more memory than the limit.  Returns 0; 1 when
+ * f holds more than max bytes; -1 on a read error (errno set); *buf is
+ * NULL on failure. */
+int read_whole(FILE *f, size_t max, char **buf, size_t *len);
 
 /* xfopen: fopen(path) or stdin/stdout for "-"; dies with the path. */
 FILE *xfopen(const char *path, const char *mode);
