@@ -39,14 +39,14 @@ sized() {
 }
 
 # flat DESC CMD...: CMD on $TMP/$in.1 and on $TMP/$in.10 (ten times as
-# much): the larger run needs under 1.5 times the smaller's memory plus
-# 2 MiB.
+# much): the larger run needs at most 2 MiB and a sixteenth more than the
+# smaller.  A leak of 4 KiB per drawing fails every case (checked).
 flat() {
 	desc=$1; shift
 	r1=$(sized 1 "$@")
 	r10=$(sized 10 "$@")
 	t_true "$desc: $r1 KiB, ten times the input $r10 KiB" \
-		"${r10:-999999}" -lt $(( ${r1:-0} * 3 / 2 + 2048 ))
+		"${r10:-999999}" -lt $(( ${r1:-0} * 17 / 16 + 2048 ))
 }
 
 # --- inputs: 1x and 10x ---
@@ -56,8 +56,7 @@ ndjson2stroke "$TMP/nd.1" > "$TMP/raw.1"
 for i in 1 2 3 4 5 6 7 8 9 10; do cat "$TMP/raw.1"; done > "$TMP/raw.10"
 normalize "$TMP/raw.1" > "$TMP/norm.1"
 for i in 1 2 3 4 5 6 7 8 9 10; do cat "$TMP/norm.1"; done > "$TMP/norm.10"
-npz2stroke -s test "$DATA/sketchrnn/aaron_sheep.npz" | pick -n 60 |
-	normalize > "$TMP/sheep.1"
+npz2stroke -s test "$DATA/sketchrnn/aaron_sheep.npz" | normalize > "$TMP/sheep.1"
 for i in 1 2 3 4 5 6 7 8 9 10; do cat "$TMP/sheep.1"; done > "$TMP/sheep.10"
 encode -b 20 -m "$VAE" "$TMP/sheep.1" > "$TMP/z.1"
 encode -b 20 -m "$VAE" "$TMP/sheep.10" > "$TMP/z.10"
