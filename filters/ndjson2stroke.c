@@ -11,7 +11,7 @@
  * normalise: see rdp-simplify(1) and normalize(1).
  *
  * Two parsers give the same result (ndjson2stroke/scan.h): a hand-written
- * scanner (the default, about 24 times faster: see bench/README.md) and
+ * scanner (the default, much faster: bench/README.md has the figures) and
  * json-c (-J), kept as an independent check that tests compare against.
  */
 #define _GNU_SOURCE /* F_SETPIPE_SZ */
