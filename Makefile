@@ -26,9 +26,6 @@ ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
-# the sanitised build tests ndjson2stroke's plain list loops, the other
-# build (on an AVX2 machine) their x86-64-v3 copies with AVX2 kernels
-CPPFLAGS += -DNDJSON_NO_CLONES
 endif
 
 LIB_SRC = $(sort $(wildcard lib/*.c))
@@ -65,15 +62,27 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libsketch.a $(LIB_HDR)
 		$(BUILD)/libsketch.a $(LDLIBS)
 
 # ndjson2stroke: its main in filters/, its parsers in filters/ndjson2stroke/
-# (scan.h), which ndjson_number_test and the fuzz harness link too.
-NDJSON_SRC = $(sort $(wildcard filters/ndjson2stroke/*.c))
-NDJSON_OBJ = $(NDJSON_SRC:%.c=$(BUILD)/%.o)
+# (scan.h), which ndjson_number_test and the fuzz harness link too.  On
+# x86-64, lists.c (the vector list loops, lists.h) is built twice: for the
+# baseline, and for x86-64-v3 (AVX2) as lists_v3, which runs where the CPU
+# has it; elsewhere the plain loops of numbers.c do.
+NDJSON_X86 := $(filter x86_64%,$(shell $(CC) -dumpmachine))
+NDJSON_SRC = $(filter-out $(if $(NDJSON_X86),,%/lists.c), \
+	$(sort $(wildcard filters/ndjson2stroke/*.c)))
+NDJSON_V3 = -march=x86-64-v3 -DLISTS_NAME=lists_v3
+NDJSON_OBJ = $(NDJSON_SRC:%.c=$(BUILD)/%.o) \
+	$(if $(NDJSON_X86),$(BUILD)/filters/ndjson2stroke/lists-v3.o)
 NDJSON_HDR = $(wildcard filters/ndjson2stroke/*.h)
 
 $(BUILD)/filters/ndjson2stroke/%.o: filters/ndjson2stroke/%.c $(NDJSON_HDR) \
 		$(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/filters/ndjson2stroke/lists-v3.o: filters/ndjson2stroke/lists.c \
+		$(NDJSON_HDR) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(NDJSON_V3) -c -o $@ $<
 
 $(BUILD)/bin/ndjson2stroke: filters/ndjson2stroke.c $(NDJSON_OBJ) \
 		$(NDJSON_HDR) $(BUILD)/libsketch.a $(LIB_HDR)
@@ -98,7 +107,7 @@ FUZZ_CC ?= clang
 FUZZ_NAMES ?= ndjson stroke batch latent model sketchjs npz npy
 FUZZ_OPTS ?=
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -DNDJSON_CLANG_CLONES
+	-fno-sanitize-recover=all
 # the library files the parsers need, compiled as the gcc build checks them
 FUZZ_LIB = $(patsubst %,$(BUILD)/fuzz/lib/%.o,stroke frame util)
 # the whole library, for the harnesses of its readers
@@ -109,11 +118,19 @@ $(BUILD)/fuzz/lib/%.o: lib/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
 
+# with the AVX2 copy of the list loops, as the gcc build has it
+FUZZ_V3 = $(if $(NDJSON_X86),$(BUILD)/fuzz/ndjson/lists-v3.o)
+
+$(BUILD)/fuzz/ndjson/lists-v3.o: filters/ndjson2stroke/lists.c \
+		$(NDJSON_HDR) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $(WARN) $(NDJSON_V3) -c -o $@ $<
+
 $(BUILD)/fuzz/ndjson_fuzz: tests/fuzz/ndjson_fuzz.c $(NDJSON_SRC) \
-		$(NDJSON_HDR) $(FUZZ_LIB) $(LIB_HDR)
+		$(NDJSON_HDR) $(FUZZ_LIB) $(FUZZ_V3) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $(WARN) -o $@ $< $(NDJSON_SRC) \
-		$(FUZZ_LIB) -ljson-c -lm
+		$(FUZZ_V3) $(FUZZ_LIB) -ljson-c -lm
 
 $(BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c tests/fuzz/fuzz.h $(FUZZ_ALL) \
 		$(LIB_HDR)
@@ -137,6 +154,12 @@ fuzz: $(FUZZ_BINS)
 	done
 
 .PHONY: fuzz
+
+$(BUILD)/bench/ndjson_scan: bench/ndjson_scan.c $(NDJSON_OBJ) $(NDJSON_HDR) \
+		$(BUILD)/libsketch.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(NDJSON_OBJ) \
+		$(BUILD)/libsketch.a $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libsketch.a $(LIB_HDR)
 	@mkdir -p $(@D)

@@ -5,9 +5,12 @@
  * integers, short decimals) and on edge cases (19-20 digits, 22-27
  * decimals, exponents, ties between two doubles, powers of two); and that
  * the scanner's list path (64 bytes at a time) and json-c agree on random
- * lines, valid and not, to the bit; with the AVX2 loops and the plain
- * ones, where this build and processor have both.  It takes the parsers
- * through their interface (filters/ndjson2stroke/scan.h).
+ * lines, valid and not, to the bit; with each copy of the list loops
+ * this build and processor have (the plain ones, and the SSE2 and AVX2
+ * kernels of filters/ndjson2stroke/lists.c), each of the vector ones
+ * also against the plain ones, line by line: the same drawing, or the
+ * same message at the same place.  It takes the parsers through their
+ * interface (filters/ndjson2stroke/scan.h).
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -215,17 +218,38 @@ static int in_place(struct scan *s, const char *line, long len,
 	return 0;
 }
 
+/* same_as_plain: the line (len bytes), scanned by the plain list loops,
+ * gives what the loops of this level gave (why, r, d). */
+static int same_as_plain(struct scan *s, int level, const char *line, long len,
+			 const char *why, const struct scan_result *r,
+			 const struct drawing *d, struct drawing *e)
+{
+	struct scan_result re;
+	const char *we;
+
+	scan_wide(0);
+	we = scan_line(s, line, len, e, &re);
+	scan_wide(level);
+	if (!we != !why)
+		return 0;
+	if (we)
+		return !strcmp(we, why) && !strcmp(re.where, r->where) &&
+		       re.stop == r->stop;
+	return same_points(e, d);
+}
+
 /* lists: random drawings of one to three raw or simplified strokes, each
  * list 0 to 80 items; the bytes after the line's end are junk of the
  * kind a scanner could misread (digits, separators).  The scanner and
  * json-c must both reject a line or both give the same points; and so
  * must the scanner when it takes the line in place, with the next line
- * after its newline (in_place). */
-static int lists(const char *loops)
+ * after its newline (in_place); and the plain loops must give what the
+ * loops of this level (scan_wide) give. */
+static int lists(int level, const char *loops)
 {
 	static char line[40000];
 	struct scan *s = scan_new();
-	struct drawing a, b, c;
+	struct drawing a, b, c, e;
 	struct jsonc *tok = jsonc_new();
 	struct scan_result ra, rb;
 	const char *wa, *wb;
@@ -235,6 +259,7 @@ static int lists(const char *loops)
 	drawing_init(&a);
 	drawing_init(&b);
 	drawing_init(&c);
+	drawing_init(&e);
 	for (int t = 0; t < 20000 && bad < 10; t++) {
 		int strokes = 1 + (int)(rnd() % 3),
 		    arity = 2 + (int)(rnd() % 2);
@@ -268,6 +293,13 @@ static int lists(const char *loops)
 			       wa ? wa : "ok", wb ? wb : "ok", (int)len, line);
 			bad++;
 		}
+		if (level &&
+		    !same_as_plain(s, level, line, len, wa, &ra, &a, &e)) {
+			printf("# %s loops: %s, plain loops: the other, on "
+			       "%.*s\n",
+			       loops, wa ? wa : "ok", (int)len, line);
+			bad++;
+		}
 		if (!wa != !in_place(s, line, len, &c) ||
 		    (!wa && !same_points(&a, &c))) {
 			printf("# scanner: %s, in place: the other, on %.*s\n",
@@ -279,21 +311,21 @@ static int lists(const char *loops)
 		else
 			accepted++;
 	}
-	printf("%s - scanner (%s loops) and json-c agree on %ld random lines "
-	       "(%ld accepted, %ld rejected)\n",
-	       bad ? "not ok" : "ok", loops, accepted + rejected, accepted,
-	       rejected);
+	printf("%s - scanner (%s loops)%s and json-c agree on %ld random "
+	       "lines (%ld accepted, %ld rejected)\n",
+	       bad ? "not ok" : "ok", loops, level ? ", the plain loops" : "",
+	       accepted + rejected, accepted, rejected);
 	jsonc_free(tok);
 	drawing_free(&a);
 	drawing_free(&b);
 	drawing_free(&c);
+	drawing_free(&e);
 	scan_free(s);
 	return bad != 0;
 }
 
 /* in_lists: the numbers of gen(), 64 to a list, scanned as a list of x
- * (the 64-byte block loops, with the kernels this build chose) must give
- * strtod's doubles too. */
+ * (with the list loops scan_wide took) must give strtod's doubles too. */
 static int in_lists(const char *loops)
 {
 	static char buf[64 * 64 + 200];
@@ -359,6 +391,7 @@ int main(void)
 				     "0.000000000000000000000000001",
 				     "33.507999420166016",
 				     "12345678901234567.89"};
+	static const char *const names[] = {"plain", "SSE2", "AVX2"};
 	char text[64];
 	int bad = 0, kind;
 	long i, n = 0;
@@ -374,9 +407,9 @@ int main(void)
 		}
 	printf("%s - %ld numbers scan to strtod's double (%d differ)\n",
 	       bad ? "not ok" : "ok", n, bad);
-	if (scan_wide(1))
-		bad += in_lists("AVX2") | lists("AVX2");
-	scan_wide(0);
-	bad += in_lists("plain") | lists("plain");
+	for (int level = 0; level <= SCAN_WIDEST; level++)
+		if (scan_wide(level) == level)
+			bad +=
+			    in_lists(names[level]) | lists(level, names[level]);
 	return bad != 0;
 }

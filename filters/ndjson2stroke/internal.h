@@ -1,7 +1,8 @@
 /*
  * internal.h: what the files of ndjson2stroke's parsers share: the
  * scanner's state and its smallest steps; the calls from scan.c (the
- * grammar of a line) to numbers.c (numbers, and the lists of a stroke);
+ * grammar of a line) to numbers.c (numbers, and the lists of a stroke,
+ * which numbers.c reads with a copy of the list loops of lists.h);
  * and the rules of stroke(5) for the text fields, from scan.c, which
  * jsonc.c applies too.
  */

@@ -2,10 +2,10 @@
  * scan.h: ndjson2stroke's parsers: one line of Quick, Draw! ndjson in, a
  * drawing record (stroke.h) or the reason it is not one out.
  *
- * Two parsers give the same drawings: the scanner (scan.c, numbers.c),
- * written for this format, and json-c (jsonc.c), kept as an independent
- * check (ndjson2stroke -J).  Both take exactly what stroke(5) can store
- * and refuse the rest: key_id and word over STROKE_MAX_TEXT bytes, a
+ * Two parsers give the same drawings: the scanner (scan.c, numbers.c,
+ * lists.c), written for this format, and json-c (jsonc.c), kept as an
+ * independent check (ndjson2stroke -J).  Both take exactly what stroke(5) can
+ * store and refuse the rest: key_id and word over STROKE_MAX_TEXT bytes, a
  * countrycode that is not two printable characters, more than
  * STROKE_MAX_POINTS points, a coordinate past SCAN_MAX_COORD.
  */
@@ -53,14 +53,18 @@ const char *jsonc_line(struct jsonc *j, const char *line, long len,
  * scan_number_at: the JSON number at p (with a byte that ends it at end
  * at the latest, and SCAN_SLACK readable past end) into *out; returns the
  * bytes it took, or -1 when p holds none.  scan_list_at: the list at p
- * (its '[' on) as the x of a stroke, 64 bytes at a time; returns the
+ * (its '[' on) as the x of a stroke, by the loops scan_wide took; returns
+ * the
  * count, or -1, with *values the scanner's copy of them and *stop past
- * the list.  scan_wide: take the AVX2 loops (on: 1) or the plain ones
- * (0) from now on; returns whether the AVX2 ones are taken (where the
- * processor has them and they were compiled). */
+ * the list.  scan_wide: read lists from now on with the copy of the list
+ * loops of that level (filters/ndjson2stroke/lists.h): 0 the plain one,
+ * 1 the baseline's vector kernels (SSE2), 2 the AVX2 ones; or, where this
+ * build lacks it or the processor cannot run it, the widest below it.
+ * Returns the level taken.  The scanner starts with SCAN_WIDEST. */
+#define SCAN_WIDEST 2
 long scan_number_at(const char *p, const char *end, double *out);
 long scan_list_at(struct scan *s, const char *p, const char *end,
 		  const double **values, const char **stop);
-int scan_wide(int on);
+int scan_wide(int level);
 
 #endif

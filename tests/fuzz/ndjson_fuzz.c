@@ -13,9 +13,9 @@
  *     with len reaching to the end.  It must take the line exactly when
  *     the buffer's scan does, end at the newline and give the same
  *     drawing;
- *   - with the plain list loops and the AVX2 ones, where both are
- *     compiled in (clang with NDJSON_CLANG_CLONES) and the processor has
- *     AVX2: the same result;
+ *   - with each copy of the list loops this build and processor have
+ *     (filters/ndjson2stroke/lists.h: the plain ones, the SSE2 and the
+ *     AVX2 kernels), against the widest: the same result;
  *   - by json-c, which must take every line the scanner takes (it takes
  *     more: numbers such as 01 or 1.e3) and give the same drawing.
  *
@@ -112,6 +112,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = nl ? (size_t)(nl - data) : size;
 	size_t m = nl ? size - n - 1 : 0;
 	const uint8_t *after = nl ? nl + 1 : NULL;
+	static const char *const differ[] = {
+	    "the plain and the widest list loops differ",
+	    "the SSE2 and the AVX2 list loops differ"};
 	int wide;
 
 	if (!scanner) {
@@ -120,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int i = 0; i < 5; i++)
 			drawing_init(&runs[i].d);
 	}
-	wide = scan_wide(1);
+	wide = scan_wide(SCAN_WIDEST);
 	buffered(data, n, after, m, 0, &runs[0]);
 	buffered(data, n, NULL, 0, 0, &runs[1]);
 	if (!same(&runs[0], &runs[1]))
@@ -131,13 +134,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!runs[0].r.why != (!runs[2].r.why && runs[2].stop == (long)n) ||
 	    (!runs[0].r.why && !same(&runs[0], &runs[2])))
 		fail("scanned in place, another result", data, size);
-	if (wide) {
-		scan_wide(0);
+	for (int level = 0; level < wide; level++) {
+		scan_wide(level);
 		buffered(data, n, after, m, 0, &runs[3]);
-		scan_wide(1);
 		if (!same(&runs[0], &runs[3]))
-			fail("the plain and AVX2 loops differ", data, size);
+			fail(differ[level], data, size);
 	}
+	scan_wide(wide);
 	buffered(data, n, after, m, 1, &runs[4]);
 	if (!runs[0].r.why && !same(&runs[0], &runs[4]))
 		fail("json-c reads it otherwise", data, size);
