@@ -3,7 +3,7 @@
  * in strict mode into a tree, then read field by field by the scanner's
  * rules (internal.h), so that both give the same drawings and refuse the
  * same lines.  It is the independent check the tests compare the scanner
- * with, about 24 times slower (bench/README.md).
+ * with, much slower (bench/README.md has the figures).
  */
 #include <math.h>
 #include <stdio.h>
