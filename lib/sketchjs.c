@@ -623,7 +623,10 @@ static const char *shortest(double v, char *buf)
 		if (strtof(buf, NULL) == (float)v)
 			return buf;
 	}
-	snprintf(buf, 32, "%.9g", v);
+	/* nine digits of the float itself: those of the double may round
+	 * to another float (50.7490444444 prints 50.7490444, one float
+	 * away) */
+	snprintf(buf, 32, "%.9g", (double)(float)v);
 	return buf;
 }
 
