@@ -34,6 +34,8 @@ LIB_HDR = $(wildcard lib/*.h)
 BINS = $(FILTERS:%=$(BUILD)/bin/%)
 TEST_SRC = $(sort $(wildcard tests/*_test.c))
 TEST_BINS = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# helpers of the test scripts (not tests themselves, not installed)
+TEST_TOOLS = $(BUILD)/tests/mdn_dump
 BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BINS = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
@@ -41,7 +43,7 @@ DEB_PACKAGES = build-essential libopenblas-dev libjson-c-dev libcsv-dev \
 	zlib1g-dev parallel rsync librsvg2-bin python3 time gnuplot-nox \
 	chromium nodejs ca-certificates clang libclang-rt-14-dev
 
-all: $(BINS) $(TEST_BINS)
+all: $(BINS) $(TEST_BINS) $(TEST_TOOLS)
 
 $(BUILD)/lib/%.o: lib/%.c $(LIB_HDR)
 	@mkdir -p $(@D)

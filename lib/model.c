@@ -779,7 +779,12 @@ static int from_sketchjs(struct model *m, const struct sketchjs *js,
 	m->kind = MODEL_KIND_MODEL;
 	hparams_default(&m->hp);
 	m->hp.conditional = m->net.cfg.conditional;
-	m->hp.enc_model = m->hp.dec_model = CELL_LSTM;
+	m->hp.enc_model = js->enc_cell;
+	m->hp.dec_model = js->dec_cell;
+	if (js->dec_cell == CELL_HYPER) {
+		m->hp.hyper_num_units = js->Nh;
+		m->hp.hyper_embedding_size = js->Eh;
+	}
 	m->hp.enc_rnn_size = m->net.cfg.enc_size;
 	m->hp.dec_rnn_size = m->net.cfg.dec_size;
 	m->hp.z_size = m->net.cfg.z_size;

@@ -3,7 +3,7 @@
  * sketchjs.h for the format and the tensor table).  The JSON is parsed
  * with json-c in strict mode; every check is made before the weights are
  * allocated, and every failure prints one message and returns -1.  It does
- * not run, convert or write models.
+ * not run or convert models; it writes them (sketchjs_write).
  */
 #include <errno.h>
 #include <math.h>
@@ -14,15 +14,69 @@
 
 #include "sketchjs.h"
 
+#include "bytes.h"
 #include "sketchrnn.h"
 #include "util.h"
 
-static const char *const gen_names[] = {"out_w", "out_b", "dec_wx", "dec_wh",
-					"dec_b"};
-static const char *const vae_names[] = {
-    "enc_fw_wx", "enc_fw_wh", "enc_fw_b", "enc_bw_wx", "enc_bw_wh", "enc_bw_b",
-    "mu_w",	 "mu_b",      "sigma_w",  "sigma_b",   "init_w",    "init_b",
-    "out_w",	 "out_b",     "dec_wx",	  "dec_wh",    "dec_b"};
+int sketchjs_order(const struct sketchrnn_config *c, char names[][16])
+{
+	struct sketchrnn_config one = *c;
+	struct sketchrnn *t = xcalloc(1, sizeof(*t));
+	int n = 0, i;
+
+	/* the names do not depend on the sizes */
+	one.enc_size = one.dec_size = one.z_size = one.num_mixture = 1;
+	one.hyper_num_units = one.hyper_embedding_size = 1;
+	sketchrnn_layout(t, &one);
+	/* the model(5) table with out_w, out_b moved before the decoder */
+	for (i = 0; i < t->ntensors; i++)
+		if (strncmp(t->tensor[i].name, "dec_", 4) != 0 &&
+		    strncmp(t->tensor[i].name, "out_", 4) != 0)
+			memcpy(names[n++], t->tensor[i].name, 16);
+	memcpy(names[n++], "out_w", 6);
+	memcpy(names[n++], "out_b", 6);
+	for (i = 0; i < t->ntensors; i++)
+		if (strncmp(t->tensor[i].name, "dec_", 4) == 0)
+			memcpy(names[n++], t->tensor[i].name, 16);
+	free(t);
+	return n;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+int sketchjs_float_default(const char *name)
+{
+	static const char *const scalers[] = {
+	    "dec_zw_w", "dec_zw_b", "dec_alpha_w", "dec_zb_w", "dec_beta_w"};
+
+	if (ends_with(name, "_ln_g") || ends_with(name, "_ln_b") ||
+	    ends_with(name, "_lnc_g") || ends_with(name, "_lnc_b"))
+		return 1;
+	for (size_t i = 0; i < sizeof scalers / sizeof scalers[0]; i++)
+		if (strcmp(name, scalers[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* config: the network a file describes (sizes from dims()). */
+static void config(const struct sketchjs *m, struct sketchrnn_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->conditional = m->mode == SKETCHJS_VAE;
+	c->enc_cell = m->enc_cell;
+	c->dec_cell = m->dec_cell;
+	c->dec_size = m->H ? m->H : 1;
+	c->enc_size = c->conditional && m->E ? m->E : 1;
+	c->z_size = c->conditional && m->Nz ? m->Nz : 1;
+	c->num_mixture = m->M ? m->M : 1;
+	c->hyper_num_units = m->Nh ? m->Nh : 1;
+	c->hyper_embedding_size = m->Eh ? m->Eh : 1;
+}
 
 float sketchjs_weight(int q)
 {
@@ -92,6 +146,71 @@ static int parse_mode(struct sketchjs *m, json_object *info, const char *name)
 	return 0;
 }
 
+/* parse_cell: info.key ("lstm", "layer_norm" or "hyper"; absent: lstm)
+ * into *cell; hyper only where allowed. */
+static int parse_cell(json_object *info, const char *key, int hyper_ok,
+		      int *cell, const char *name)
+{
+	json_object *x;
+	const char *s;
+
+	*cell = CELL_LSTM;
+	if (!json_object_object_get_ex(info, key, &x))
+		return 0;
+	if (!json_object_is_type(x, json_type_string))
+		return data_error(name, NULL, 0, "info: %s is not a string",
+				  key);
+	s = json_object_get_string(x);
+	if (strcmp(s, "lstm") == 0)
+		*cell = CELL_LSTM;
+	else if (strcmp(s, "layer_norm") == 0)
+		*cell = CELL_LAYER_NORM;
+	else if (strcmp(s, "hyper") == 0 && hyper_ok)
+		*cell = CELL_HYPER;
+	else
+		return data_error(name, NULL, 0,
+				  "info: %s \"%.40s\" is none of \"lstm\", "
+				  "\"layer_norm\"%s",
+				  key, s, hyper_ok ? ", \"hyper\"" : "");
+	return 0;
+}
+
+/* parse_float32: info.float32, the strictly increasing indices of the
+ * tensors stored as float32 (absent: none), into m->t[i].f32. */
+static int parse_float32(struct sketchjs *m, json_object *info,
+			 const char *name)
+{
+	json_object *x;
+	size_t n;
+	int64_t last = -1;
+
+	if (!json_object_object_get_ex(info, "float32", &x))
+		return 0;
+	if (!json_object_is_type(x, json_type_array))
+		return data_error(name, NULL, 0, "info: float32 is not a list");
+	n = json_object_array_length(x);
+	for (size_t k = 0; k < n; k++) {
+		json_object *e = json_object_array_get_idx(x, k);
+		int64_t i;
+
+		if (!json_object_is_type(e, json_type_int))
+			return data_error(name, NULL, 0,
+					  "info: float32 element %zu is not "
+					  "an integer",
+					  k);
+		i = json_object_get_int64(e);
+		if (i <= last || i >= m->ntensors)
+			return data_error(name, NULL, 0,
+					  "info: float32 element %zu (%lld) is "
+					  "not a tensor index above the one "
+					  "before it, below %d",
+					  k, (long long)i, m->ntensors);
+		m->t[i].f32 = 1;
+		last = i;
+	}
+	return 0;
+}
+
 static int parse_info(struct sketchjs *m, json_object *info, const char *name)
 {
 	json_object *x;
@@ -101,8 +220,13 @@ static int parse_info(struct sketchjs *m, json_object *info, const char *name)
 	if (!json_object_is_type(info, json_type_object))
 		return data_error(name, NULL, 0,
 				  "element 1 (info) is not an object");
-	if (parse_mode(m, info, name) < 0)
+	if (parse_mode(m, info, name) < 0 ||
+	    parse_cell(info, "dec_cell", 1, &m->dec_cell, name) < 0 ||
+	    parse_cell(info, "enc_cell", 0, &m->enc_cell, name) < 0)
 		return -1;
+	if (m->mode == SKETCHJS_GEN && m->enc_cell != CELL_LSTM)
+		return data_error(name, NULL, 0,
+				  "info: enc_cell in a decoder-only model");
 	if (!json_object_object_get_ex(info, "scale_factor", &x))
 		return data_error(name, NULL, 0, "info: no scale_factor");
 	if (!json_object_is_type(x, json_type_double) &&
@@ -148,8 +272,12 @@ static int parse_shapes(struct sketchjs *m, json_object *shapes,
 			const char *name)
 {
 	size_t n;
-	int want = m->mode == SKETCHJS_GEN ? 5 : 17;
+	char names[SKETCHJS_MAX_TENSORS][16];
+	struct sketchrnn_config c;
+	int want;
 
+	config(m, &c);
+	want = sketchjs_order(&c, names);
 	if (!json_object_is_type(shapes, json_type_array))
 		return data_error(name, NULL, 0,
 				  "element 2 (shapes) is not a list");
@@ -157,15 +285,19 @@ static int parse_shapes(struct sketchjs *m, json_object *shapes,
 	if (n != (size_t)want)
 		return data_error(
 		    name, NULL, 0,
-		    "%s model needs %d tensors, shapes lists %zu",
-		    m->mode == SKETCHJS_GEN ? "decoder-only" : "vae", want, n);
+		    "%s model%s needs %d tensors, shapes lists %zu",
+		    m->mode == SKETCHJS_GEN ? "decoder-only" : "vae",
+		    m->enc_cell == CELL_LSTM && m->dec_cell == CELL_LSTM
+			? ""
+			: " of these cells",
+		    want, n);
 	m->ntensors = want;
 	for (int i = 0; i < want; i++) {
 		json_object *s = json_object_array_get_idx(shapes, (size_t)i);
 		struct sketchjs_tensor *t = &m->t[i];
 		size_t nd;
 
-		t->name = m->mode == SKETCHJS_GEN ? gen_names[i] : vae_names[i];
+		memcpy(t->name, names[i], sizeof t->name);
 		if (!json_object_is_type(s, json_type_array) ||
 		    (nd = json_object_array_length(s)) < 1 || nd > 2)
 			return data_error(
@@ -204,7 +336,8 @@ static int parse_shapes(struct sketchjs *m, json_object *shapes,
 static int dims(struct sketchjs *m, const char *name)
 {
 	int vae = m->mode == SKETCHJS_VAE;
-	const struct sketchjs_tensor *out = &m->t[vae ? 12 : 0];
+	int io = vae ? (int)(sketchjs_find(m, "out_w") - m->t) : 0;
+	const struct sketchjs_tensor *out = &m->t[io];
 	int W = out->shape[1];
 
 	m->H = out->shape[0];
@@ -213,11 +346,27 @@ static int dims(struct sketchjs *m, const char *name)
 		    name, NULL, 0,
 		    "tensor %d (out_w): %d columns, not 6M+3 for a "
 		    "mixture count M >= 1",
-		    vae ? 12 : 0, out->ndim == 2 ? W : 0);
+		    io, out->ndim == 2 ? W : 0);
 	m->M = (W - 3) / 6;
 	if (vae) {
+		const struct sketchjs_tensor *mu = sketchjs_find(m, "mu_w");
+
 		m->E = m->t[1].shape[0];
-		m->Nz = m->t[6].ndim == 2 ? m->t[6].shape[1] : 0;
+		m->Nz = mu->ndim == 2 ? mu->shape[1] : 0;
+	}
+	if (m->dec_cell == CELL_HYPER) {
+		m->Nh = sketchjs_find(m, "dec_hyp_lnc_g")->shape[0];
+		m->Eh = sketchjs_find(m, "dec_zw_b")->shape[0] / 8;
+		if (m->Nh > SKETCHJS_MAX_HYPER)
+			return data_error(name, NULL, 0,
+					  "hyper cell size %d exceeds %d",
+					  m->Nh, SKETCHJS_MAX_HYPER);
+		if (m->Eh < 1 || m->Eh > SKETCHJS_MAX_EMBED)
+			return data_error(
+			    name, NULL, 0,
+			    "hyper embedding size %d outside 1..%d (dec_zw_b "
+			    "holds 8 of it)",
+			    m->Eh, SKETCHJS_MAX_EMBED);
 	}
 	if (m->H > SKETCHJS_MAX_UNITS)
 		return data_error(name, NULL, 0, "decoder size %d exceeds %d",
@@ -234,13 +383,6 @@ static int dims(struct sketchjs *m, const char *name)
 	return 0;
 }
 
-/* expect: set the expected shape of tensor i (c = 0 for a vector). */
-static void expect(int sh[][2], int i, int r, int c)
-{
-	sh[i][0] = r;
-	sh[i][1] = c;
-}
-
 /* shape_text: "[r]" or "[r, c]" into b[32]. */
 static void shape_text(char *b, int ndim, int r, int c)
 {
@@ -250,46 +392,34 @@ static void shape_text(char *b, int ndim, int r, int c)
 		snprintf(b, 32, "[%d, %d]", r, c);
 }
 
-/* check_shapes: every tensor against the shapes the dimensions imply. */
+/* check_shapes: every tensor against the table of the network that the
+ * dimensions describe (sketchrnn_layout: model(5)'s shapes). */
 static int check_shapes(struct sketchjs *m, const char *name)
 {
-	int sh[SKETCHJS_MAX_TENSORS][2], H = m->H, W = 6 * m->M + 3;
-	int E = m->E, Nz = m->Nz, o = 0;
+	struct sketchrnn_config c;
+	struct sketchrnn *net = xcalloc(1, sizeof(*net));
+	int r = 0;
 
-	if (m->mode == SKETCHJS_VAE) {
-		for (int d = 0; d < 2; d++) {
-			expect(sh, 3 * d, 5, 4 * E);
-			expect(sh, 3 * d + 1, E, 4 * E);
-			expect(sh, 3 * d + 2, 4 * E, 0);
-		}
-		expect(sh, 6, 2 * E, Nz);
-		expect(sh, 7, Nz, 0);
-		expect(sh, 8, 2 * E, Nz);
-		expect(sh, 9, Nz, 0);
-		expect(sh, 10, Nz, 2 * H);
-		expect(sh, 11, 2 * H, 0);
-		o = 12;
-	}
-	expect(sh, o, H, W);
-	expect(sh, o + 1, W, 0);
-	expect(sh, o + 2, 5 + Nz, 4 * H);
-	expect(sh, o + 3, H, 4 * H);
-	expect(sh, o + 4, 4 * H, 0);
-	for (int i = 0; i < m->ntensors; i++) {
+	config(m, &c);
+	sketchrnn_layout(net, &c);
+	for (int i = 0; i < m->ntensors && r == 0; i++) {
 		const struct sketchjs_tensor *t = &m->t[i];
-		int nd = sh[i][1] ? 2 : 1;
+		const struct sketchrnn_tensor *u = sketchrnn_find(net, t->name);
 		char got[32], want[32];
 
-		if (t->ndim == nd && t->shape[0] == sh[i][0] &&
-		    (nd == 1 || t->shape[1] == sh[i][1]))
+		if (!u)
+			die("sketchjs: no tensor %s in the table", t->name);
+		if (t->ndim == u->ndim && t->shape[0] == u->shape[0] &&
+		    (u->ndim == 1 || t->shape[1] == u->shape[1]))
 			continue;
 		shape_text(got, t->ndim, t->shape[0], t->shape[1]);
-		shape_text(want, nd, sh[i][0], sh[i][1]);
-		return data_error(name, NULL, 0,
-				  "tensor %d (%s): shape %s, expected %s", i,
-				  t->name, got, want);
+		shape_text(want, u->ndim, u->shape[0], u->shape[1]);
+		r = data_error(name, NULL, 0,
+			       "tensor %d (%s): shape %s, expected %s", i,
+			       t->name, got, want);
 	}
-	return 0;
+	free(net);
+	return r;
 }
 
 /* ---- blobs ---- */
@@ -365,6 +495,40 @@ static void b64_int16(const char *s, size_t len, float *w)
 	}
 }
 
+/* b64_float32: decode s (validated, len characters) as little-endian
+ * IEEE float32 values into w; -1 (with a message) on a NaN or infinity. */
+static int b64_float32(const char *s, size_t len, float *w, long n,
+		       const char *name, int i, const char *tname)
+{
+	unsigned char *b = (unsigned char *)w;
+	unsigned acc = 0;
+	int bits = 0;
+	size_t o = 0;
+
+	for (size_t k = 0; k < len && s[k] != '='; k++) {
+		acc = (acc << 6 | (unsigned)b64_value((unsigned char)s[k])) &
+		      0xffff;
+		bits += 6;
+		if (bits < 8)
+			continue;
+		bits -= 8;
+		b[o++] = (unsigned char)((acc >> bits) & 0xff);
+	}
+	for (long k = 0; k < n; k++) {
+		uint32_t v = get_u32(b + 4 * k);
+		float x;
+
+		memcpy(&x, &v, sizeof x);
+		if (!isfinite(x))
+			return data_error(name, NULL, 0,
+					  "tensor %d (%s): value %ld is not a "
+					  "finite number",
+					  i, tname, k);
+		w[k] = x;
+	}
+	return 0;
+}
+
 static int parse_blobs(struct sketchjs *m, json_object *blobs, const char *name)
 {
 	long total = 0, off = 0;
@@ -391,12 +555,13 @@ static int parse_blobs(struct sketchjs *m, json_object *blobs, const char *name)
 			      (size_t)json_object_get_string_len(b), &bytes,
 			      name, i, t->name) < 0)
 			return -1;
-		if (bytes != 2 * (size_t)t->size)
+		if (bytes != (t->f32 ? 4 : 2) * (size_t)t->size)
 			return data_error(
 			    name, NULL, 0,
 			    "tensor %d (%s): %zu bytes of weights, its "
-			    "shape needs %ld",
-			    i, t->name, bytes, 2 * t->size);
+			    "shape needs %ld (%s)",
+			    i, t->name, bytes, (t->f32 ? 4 : 2) * t->size,
+			    t->f32 ? "float32" : "int16");
 		total += t->size;
 	}
 	m->buf = xreallocarray(NULL, (size_t)total, sizeof(float));
@@ -404,8 +569,15 @@ static int parse_blobs(struct sketchjs *m, json_object *blobs, const char *name)
 		json_object *b = json_object_array_get_idx(blobs, (size_t)i);
 
 		m->t[i].data = m->buf + off;
-		b64_int16(json_object_get_string(b),
-			  (size_t)json_object_get_string_len(b), m->t[i].data);
+		if (!m->t[i].f32)
+			b64_int16(json_object_get_string(b),
+				  (size_t)json_object_get_string_len(b),
+				  m->t[i].data);
+		else if (b64_float32(json_object_get_string(b),
+				     (size_t)json_object_get_string_len(b),
+				     m->t[i].data, m->t[i].size, name, i,
+				     m->t[i].name) < 0)
+			return -1;
 		off += m->t[i].size;
 	}
 	return 0;
@@ -422,6 +594,7 @@ static int parse_root(struct sketchjs *m, json_object *root, const char *name)
 				  "a list [info, shapes, weights]");
 	if (parse_info(m, json_object_array_get_idx(root, 0), name) < 0 ||
 	    parse_shapes(m, json_object_array_get_idx(root, 1), name) < 0 ||
+	    parse_float32(m, json_object_array_get_idx(root, 0), name) < 0 ||
 	    dims(m, name) < 0 || check_shapes(m, name) < 0 ||
 	    parse_blobs(m, json_object_array_get_idx(root, 2), name) < 0)
 		return -1;
@@ -535,13 +708,9 @@ int sketchjs_to_net(const struct sketchjs *js, struct sketchrnn *net,
 	int i;
 	long k;
 
-	memset(&c, 0, sizeof c);
-	c.conditional = js->mode == SKETCHJS_VAE;
-	c.enc_cell = c.dec_cell = CELL_LSTM;
-	c.dec_size = js->H;
-	c.enc_size = c.conditional ? js->E : 1;
-	c.z_size = c.conditional ? js->Nz : 1;
-	c.num_mixture = js->M;
+	config(js, &c);
+	if (c.dec_cell != CELL_HYPER)
+		c.hyper_num_units = c.hyper_embedding_size = 0;
 	sketchrnn_build(net, &c);
 	if (net->ntensors != js->ntensors) {
 		warnmsg("%s: %d tensors, the model needs %d", name,
@@ -633,31 +802,49 @@ static const char *shortest(double v, char *buf)
 long sketchjs_write(FILE *f, const struct sketchrnn *net, const char *name,
 		    double scale_factor, int max_seq_len)
 {
-	char num[32];
-	int vae = net->cfg.conditional, n = vae ? 17 : 5, i;
-	const char *const *names = vae ? vae_names : gen_names;
-	const struct sketchrnn_tensor *t[17];
+	return sketchjs_write_ex(f, net, name, scale_factor, max_seq_len, NULL,
+				 0);
+}
+
+long sketchjs_write_ex(FILE *f, const struct sketchrnn *net, const char *name,
+		       double scale_factor, int max_seq_len, const int *f32,
+		       int all_float)
+{
+	char num[32], names[SKETCHJS_MAX_TENSORS][16];
+	int vae = net->cfg.conditional, n, i, fl[SKETCHJS_MAX_TENSORS], nf = 0;
+	const struct sketchrnn_tensor *t[SKETCHJS_MAX_TENSORS];
 	unsigned char *buf;
 	long clipped = 0, k, most = 0;
-	int q;
 
-	if (net->cfg.dec_cell != CELL_LSTM ||
-	    (vae && net->cfg.enc_cell != CELL_LSTM)) {
-		warnmsg(
-		    "a model with layer-norm cells cannot be written as "
-		    "sketch-rnn-js (its format holds plain LSTM weights only)");
-		return -1;
-	}
+	n = sketchjs_order(&net->cfg, names);
 	for (i = 0; i < n; i++) {
 		t[i] = sketchrnn_find(net, names[i]);
 		if (!t[i])
 			die("the model has no tensor %s", names[i]);
 		most = t[i]->size > most ? t[i]->size : most;
+		fl[i] = all_float ? 1
+			: f32	  ? f32[i] != 0
+				  : sketchjs_float_default(names[i]);
+		nf += fl[i];
 	}
 	fprintf(f, "[{\"mode\":%d,\"version\":6,\"max_seq_len\":%d,\"name\":",
 		vae ? 1 : 2, max_seq_len);
 	put_name(f, name);
-	fprintf(f, ",\"scale_factor\":%s},[", shortest(scale_factor, num));
+	fprintf(f, ",\"scale_factor\":%s", shortest(scale_factor, num));
+	if (vae && net->cfg.enc_cell != CELL_LSTM)
+		fprintf(f, ",\"enc_cell\":\"layer_norm\"");
+	if (net->cfg.dec_cell != CELL_LSTM)
+		fprintf(f, ",\"dec_cell\":\"%s\"",
+			net->cfg.dec_cell == CELL_HYPER ? "hyper"
+							: "layer_norm");
+	if (nf) {
+		fputs(",\"float32\":[", f);
+		for (i = 0, k = 0; i < n; i++)
+			if (fl[i])
+				fprintf(f, "%s%d", k++ ? "," : "", i);
+		putc(']', f);
+	}
+	fputs("},[", f);
 	for (i = 0; i < n; i++) {
 		if (t[i]->ndim == 1)
 			fprintf(f, "%s[%d]", i ? "," : "", t[i]->shape[0]);
@@ -666,17 +853,25 @@ long sketchjs_write(FILE *f, const struct sketchrnn *net, const char *name,
 				t[i]->shape[1]);
 	}
 	fputs("],[", f);
-	buf = xmalloc(2 * (size_t)most);
+	buf = xmalloc(4 * (size_t)most);
 	for (i = 0; i < n; i++) {
+		const real *w = net->params + t[i]->offset;
+
 		for (k = 0; k < t[i]->size; k++) {
-			q = sketchjs_quantize(net->params[t[i]->offset + k],
-					      &clipped);
-			buf[2 * k] = (unsigned char)(q & 0xff);
-			buf[2 * k + 1] =
-			    (unsigned char)((unsigned)q >> 8 & 0xff);
+			if (fl[i]) {
+				float x = (float)w[k];
+				uint32_t v;
+
+				memcpy(&v, &x, sizeof v);
+				put_u32(buf + 4 * k, v);
+			} else {
+				put_u16(buf + 2 * k,
+					(uint16_t)sketchjs_quantize((float)w[k],
+								    &clipped));
+			}
 		}
 		fputs(i ? ",\"" : "\"", f);
-		put_base64(f, buf, 2 * (size_t)t[i]->size);
+		put_base64(f, buf, (fl[i] ? 4 : 2) * (size_t)t[i]->size);
 		putc('"', f);
 		out_check(f);
 	}

@@ -51,6 +51,13 @@
  * tensors 0-4 as a decoder-only model): no .vae.json file was available
  * to check them.
  *
+ * sketchrnn's extension (sketchjs(5)): info.enc_cell ("lstm" or
+ * "layer_norm") and info.dec_cell ("lstm", "layer_norm" or "hyper") name
+ * the cells, each cell's tensors in the order of model(5) replace its
+ * wx, wh, b above (sketchjs_order), and info.float32 lists the tensors
+ * whose blobs are little-endian float32 instead of int16.  A file without
+ * these keys is Magenta's format exactly.
+ *
  * Ownership: sketchjs_read() fills a struct sketchjs whose tensors point
  * into one buffer it allocates; sketchjs_free() releases it.
  */
@@ -60,9 +67,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sketchrnn.h"
+
 enum { SKETCHJS_GEN = 1, SKETCHJS_VAE = 2 };
 
-#define SKETCHJS_MAX_TENSORS 17
+#define SKETCHJS_MAX_TENSORS 48 /* SKETCHRNN_MAX_TENSORS */
 /* Limits, far above Magenta's models (H 512, E 256, Nz 128, M 20): */
 #define SKETCHJS_MAX_BYTES (512L << 20) /* file size */
 #define SKETCHJS_MAX_UNITS 8192		/* H, E */
@@ -70,13 +79,16 @@ enum { SKETCHJS_GEN = 1, SKETCHJS_VAE = 2 };
 #define SKETCHJS_MAX_MIXTURE 1000	/* M */
 #define SKETCHJS_MAX_SEQ_LEN 100000	/* max_seq_len */
 #define SKETCHJS_MAX_NAME 255		/* bytes of info.name */
+#define SKETCHJS_MAX_HYPER 4096		/* Nh (MODEL_MAX_HYPER) */
+#define SKETCHJS_MAX_EMBED 1024		/* Eh (MODEL_MAX_EMBED) */
 
 struct sketchjs_tensor {
-	const char *name; /* e.g. "dec_wh" (static storage) */
-	int ndim;	  /* 1 or 2 */
-	int shape[2];	  /* rows, columns (shape[1] = 1 when ndim is 1) */
-	long size;	  /* number of values */
-	float *data;	  /* [size] dequantised, row-major */
+	char name[16]; /* e.g. "dec_wh" */
+	int f32;       /* 1: stored as float32, 0: as int16 */
+	int ndim;      /* 1 or 2 */
+	int shape[2];  /* rows, columns (shape[1] = 1 when ndim is 1) */
+	long size;     /* number of values */
+	float *data;   /* [size] dequantised, row-major */
 };
 
 struct sketchjs {
@@ -89,7 +101,11 @@ struct sketchjs {
 	int E;		     /* encoder units per direction (VAE, else 0) */
 	int Nz;		     /* latent size (VAE, else 0) */
 	int M;		     /* mixture components */
-	int ntensors;	     /* 5 (gen) or 17 (vae) */
+	int enc_cell;	     /* CELL_LSTM or CELL_LAYER_NORM (info.enc_cell) */
+	int dec_cell;	     /* CELL_LSTM, _LAYER_NORM or _HYPER (dec_cell) */
+	int Nh;		     /* hyper decoder: hyper cell units, else 0 */
+	int Eh;		     /* hyper decoder: embedding size, else 0 */
+	int ntensors;	     /* 5 (gen) or 17 (vae) for LSTM cells */
 	struct sketchjs_tensor t[SKETCHJS_MAX_TENSORS];
 	float *buf; /* every tensor's values, back to back */
 };
@@ -114,7 +130,6 @@ const struct sketchjs_tensor *sketchjs_find(const struct sketchjs *m,
 /* sketchjs_weight: the dequantisation of one stored int16 value. */
 float sketchjs_weight(int q);
 
-struct sketchrnn;
 /* sketchjs_to_net: build net (sketchrnn_build: LSTM cells, conditional
  * for a VAE file) and copy every tensor of js into it by name, with the
  * shapes checked against net's own table.  Returns 0, or -1 after "prog:
@@ -127,15 +142,32 @@ int sketchjs_to_net(const struct sketchjs *js, struct sketchrnn *net,
  * |w| > 10. */
 int sketchjs_quantize(float w, long *clipped);
 
+/* sketchjs_order: the names of the tensors of a file for net's cells, in
+ * file order, into names [SKETCHJS_MAX_TENSORS][16]; returns how many. */
+int sketchjs_order(const struct sketchrnn_config *c, char names[][16]);
+
+/* sketchjs_float_default: 1 when the tensor called name is stored as
+ * float32 by default: the layer-norm gains and shifts (*_ln_g, *_ln_b,
+ * *_lnc_g, *_lnc_b) and the hyper decoder's scalers (dec_zw_w, dec_zw_b,
+ * dec_alpha_w, dec_zb_w, dec_beta_w); every other tensor is int16. */
+int sketchjs_float_default(const char *name);
+
 /*
- * sketchjs_write: net (LSTM cells only; decoder-only or VAE) to f as a
+ * sketchjs_write: net (any cells; decoder-only or VAE) to f as a
  * sketch-rnn-js file: info {mode 2 (gen) or 1 (vae), version 6, name,
- * scale_factor, max_seq_len}, the shapes and the base64 int16 blobs in the
- * tensor order above.  Returns the number of weights clipped to +-10, or
- * -1 after "prog: what" when the model cannot be written in this format
- * (a layer-norm cell).  Write errors on stdout end the program.
+ * scale_factor, max_seq_len} and, for cells other than LSTM or float32
+ * tensors, enc_cell, dec_cell and float32; the shapes and the base64
+ * blobs in the tensor order of sketchjs_order().  A plain LSTM model is
+ * written exactly as Magenta's files (int16 only).  Returns the number of
+ * int16 weights clipped to +-10.  Write errors on stdout end the program.
+ * sketchjs_write_ex: the same with the storage of tensor i (file order)
+ * chosen by f32[i] (1 float32, 0 int16), or by sketchjs_float_default()
+ * when f32 is NULL, or every tensor float32 when all_float.
  */
 long sketchjs_write(FILE *f, const struct sketchrnn *net, const char *name,
 		    double scale_factor, int max_seq_len);
+long sketchjs_write_ex(FILE *f, const struct sketchrnn *net, const char *name,
+		       double scale_factor, int max_seq_len, const int *f32,
+		       int all_float);
 
 #endif

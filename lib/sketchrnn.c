@@ -130,7 +130,7 @@ static void point(const struct sketchrnn *m, real *base,
 	w->out_b = at(m, base, "", "out_b");
 }
 
-void sketchrnn_build(struct sketchrnn *m, const struct sketchrnn_config *c)
+void sketchrnn_layout(struct sketchrnn *m, const struct sketchrnn_config *c)
 {
 	int He = c->enc_size, Hd = c->dec_size, Nz = c->z_size;
 	int hyper = c->dec_cell == CELL_HYPER, Sd;
@@ -158,6 +158,11 @@ void sketchrnn_build(struct sketchrnn *m, const struct sketchrnn_config *c)
 	add_lstm(m, "dec", &dec);
 	add_tensor(m, "out_w", Hd, MDN_WIDTH(c->num_mixture));
 	add_tensor(m, "out_b", MDN_WIDTH(c->num_mixture), 0);
+}
+
+void sketchrnn_build(struct sketchrnn *m, const struct sketchrnn_config *c)
+{
+	sketchrnn_layout(m, c);
 	m->params = xcalloc((size_t)m->nparams, sizeof(real));
 	m->grads = xcalloc((size_t)m->nparams, sizeof(real));
 	point(m, m->params, &m->w);

@@ -96,6 +96,10 @@ struct sketchrnn {
 	double cost;	  /* ls + lp + kl_weight kl_c */
 };
 
+/* sketchrnn_layout: only m->cfg, m->enc, m->dec, the tensor table and
+ * m->nparams of the network c describes; nothing is allocated (and
+ * nothing is to be freed). */
+void sketchrnn_layout(struct sketchrnn *m, const struct sketchrnn_config *c);
 /* sketchrnn_build: table, parameter and gradient buffers (zeroed). */
 void sketchrnn_build(struct sketchrnn *m, const struct sketchrnn_config *c);
 /* sketchrnn_init: the reference initialisation (see model(5)). */

@@ -55,7 +55,7 @@ static long over10(const struct sketchjs *a)
 	long n = 0;
 
 	for (int i = 0; i < a->ntensors; i++)
-		for (long k = 0; k < a->t[i].size; k++)
+		for (long k = 0; !a->t[i].f32 && k < a->t[i].size; k++)
 			n += fabsf(a->t[i].data[k]) > 10;
 	return n;
 }
@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = 0;
 	FILE *f;
 	long clipped;
-	int rc;
+	int rc, f32[SKETCHJS_MAX_TENSORS];
 
 	fuzz_init("sketchjs");
 	msg_begin();
@@ -85,8 +85,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f)
 		abort();
 	msg_begin();
-	clipped =
-	    sketchjs_write(f, &net, js.name, js.scale_factor, js.max_seq_len);
+	for (int i = 0; i < js.ntensors; i++)
+		f32[i] = js.t[i].f32;
+	clipped = sketchjs_write_ex(f, &net, js.name, js.scale_factor,
+				    js.max_seq_len, f32, 0);
 	msg_end(clipped < 0);
 	if (fclose(f) != 0)
 		abort();
