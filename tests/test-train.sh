@@ -128,8 +128,10 @@ t_ok "hyper: decode the latents" sh -c "decode -m $TMP/h/model.skm -s 1 \
 	< $TMP/hz > $TMP/hz.strk"
 t_eq "hyper: one drawing per latent" 5 \
 	"$(stroke2txt -s "$TMP/hz.strk" | grep -c '^drawing')"
-t_bad "hyper: model2js refuses it" "hyper \\(HyperLSTM\\) decoder cannot" \
-	model2js "$TMP/h/model.skm"
+t_ok "hyper: model2js writes it (sketchjs(5), dec_cell hyper)" sh -c \
+	"model2js $TMP/h/model.skm > $TMP/h.vae.json && grep -q '\"dec_cell\":\"hyper\"' $TMP/h.vae.json"
+t_ok "hyper: decode reads it back" sh -c \
+	"decode -m $TMP/h.vae.json -s 1 < $TMP/hz > $TMP/hz2.strk"
 t_bad "hyper: not an encoder cell (-e)" "-e: bad cell 'hyper'" \
 	train -e hyper "$TMP/train"
 t_bad "hyper: not an encoder cell (-H)" "the encoder cell is lstm or" \
