@@ -17,7 +17,10 @@
  *     (filters/ndjson2stroke/lists.h: the plain ones, the SSE2 and the
  *     AVX2 kernels), against the widest: the same result;
  *   - by json-c, which must take every line the scanner takes (it takes
- *     more: numbers such as 01 or 1.e3) and give the same drawing.
+ *     more: numbers such as 01 or 1.e3) and give the same drawing, but
+ *     for a key_id or word that is an integer past 64 bits: json-c holds
+ *     none and refuses it ("integer out of range"), the scanner keeps
+ *     its digits (tests/test-ndjson.sh has both).
  *
  * Every drawing taken must pass drawing_check, as stroke_write needs.
  * Any difference aborts, so libFuzzer keeps the input.
@@ -142,7 +145,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	scan_wide(wide);
 	buffered(data, n, after, m, 1, &runs[4]);
-	if (!runs[0].r.why && !same(&runs[0], &runs[4]))
+	if (!runs[0].r.why && !same(&runs[0], &runs[4]) &&
+	    !(runs[4].r.why && !strcmp(runs[4].r.why, "integer out of range")))
 		fail("json-c reads it otherwise", data, size);
 	return 0;
 }
