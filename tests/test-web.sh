@@ -11,7 +11,8 @@
 # offsets in pixels over scale_factor), the temperature used is the
 # slider's, and each of the four endings has ink of its own, the four all
 # different.  For the shipped VAE data/models/aaron_sheep-small.skm
-# (exported by model2js) also "Reconstruct" draws.  A missing model and a
+# (exported by model2js) also "Reconstruct" draws, and "Interpolate" from
+# the drawing kept as A to a second one draws four different sketches.  A missing model and a
 # broken file are reported on the page.
 #
 # Models: $SKETCHRNN_WEB_MODELS (paths, space separated), by default
@@ -148,6 +149,11 @@ for m in model.gen.json vae.json; do
 		"$(value opened | cut -d, -f1-2)"
 	if [ $flag = vae ]; then
 		t_true "$m: Reconstruct draws ($(value rink) pixels)" "$(value rink)" -gt $INK
+		for k in 1 2 3 4; do
+			t_true "$m: Interpolate: sketch $k has ink ($(value iink))" \
+				"$(value iink | cut -d, -f$k)" -gt 100
+		done
+		t_eq "$m: Interpolate: the four sketches differ" 4 "$(value idistinct)"
 	fi
 done
 

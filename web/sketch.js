@@ -7,7 +7,9 @@
 // offsets divided by its scale_factor).  "Finish" samples four endings of
 // the drawing (a VAE: decoded from the drawing's mean z), "Draw" a sketch from nothing (a VAE: from a random z),
 // "Reconstruct" (a VAE) encodes the drawing and decodes four sketches from
-// its mean z, all at the slider's temperature (Magenta's convention:
+// its mean z, "Interpolate" (a VAE) decodes four sketches from z between
+// that of a drawing kept by "Keep as A" and the one on the canvas (slerp),
+// all at the slider's temperature (Magenta's convention:
 // sigma times sqrt(t), the mixture and pen choices at 0.5 + 0.5 t).
 //
 // For tests: <body data-done> is "0" while sampling, "1" when done and
@@ -25,7 +27,7 @@ const params = new URLSearchParams(location.search);
 const modelURL = params.get("model") || "model.gen.json";
 const $ = (id) => document.getElementById(id);
 const canvas = $("canvas"), statusLine = $("status"), slider = $("temp");
-const buttons = ["again", "finish", "reconstruct"].map($);
+const buttons = ["again", "finish", "reconstruct", "keep", "interpolate"].map($);
 const endings = [0, 1, 2, 3].map((i) => $(`end${i}`));
 
 if (params.get("seed") !== null) {
@@ -41,6 +43,7 @@ if (params.get("seed") !== null) {
 let model = null;	// the loaded model, as wrapped by wrapMagenta or wrapOurs
 let strokes = [];	// the user's drawing: strokes of [x, y] canvas pixels
 let drawing = false;	// a pointer is down on the canvas
+let zA = null;		// a VAE: the mean z of the drawing kept as A
 
 window.sketchDone = false;
 window.sketchCount = 0;
@@ -288,7 +291,8 @@ async function act(what, fn) {
 function enableButtons() {
 	buttons[0].disabled = !model;
 	buttons[1].disabled = !model;
-	buttons[2].disabled = !(model && model.vae);
+	buttons[2].disabled = buttons[3].disabled = !(model && model.vae);
+	buttons[4].disabled = !(model && model.vae && zA);
 }
 
 // drawOne: a sketch from nothing (a VAE: from a random z) on the canvas.
@@ -338,6 +342,43 @@ async function reconstruct(tau) {
 }
 
 // fail: reports err on the page, after what (a prefix) when given.
+// keep: the drawing's mean z kept as A, for Interpolate.
+function keep() {
+	try {
+		zA = model.encode(needDrawing());
+		enableButtons();
+		setState("1", "kept the drawing as A: draw B and Interpolate");
+	} catch (err) {
+		fail(err);
+	}
+}
+
+// slerp: the spherical interpolation of a and b at t (linear when they
+// are nearly parallel), as sketch-rnn's notebooks interpolate z.
+function slerp(a, b, t) {
+	const dot = a.reduce((s, v, i) => s + v * b[i], 0);
+	const na = Math.hypot(...a), nb = Math.hypot(...b);
+	const om = Math.acos(Math.min(1, Math.max(-1, dot / (na * nb || 1))));
+	if (om < 1e-6)
+		return a.map((v, i) => v + t * (b[i] - v));
+	const s = Math.sin(om);
+	const ka = Math.sin((1 - t) * om) / s, kb = Math.sin(t * om) / s;
+	return a.map((v, i) => ka * v + kb * b[i]);
+}
+
+// interpolate: four sketches decoded from z between A's and the drawing's.
+async function interpolate(tau) {
+	const zB = model.encode(needDrawing());
+	window.sketchEndings = [];
+	for (let i = 0; i < endings.length; i++) {
+		const z = slerp(Array.from(zA), Array.from(zB), i / (endings.length - 1));
+		const out = await model.complete([], z, tau, model.maxLen);
+		window.sketchEndings.push(out);
+		render(endings[i], out, 0);
+	}
+	return "4 sketches from A to B";
+}
+
 function fail(err, what = "") {
 	window.sketchError = String(err);
 	setState("error", `${what}${err}`);
@@ -349,6 +390,7 @@ function run(what, fn) {
 
 async function use(url, label) {
 	model = null;
+	zA = null;
 	enableButtons();
 	delete window.sketchError;
 	setState("0", `loading ${label}`);
@@ -365,6 +407,8 @@ function setup() {
 	$("again").addEventListener("click", run("Draw", drawOne));
 	$("finish").addEventListener("click", run("Finish", finish));
 	$("reconstruct").addEventListener("click", run("Reconstruct", reconstruct));
+	$("keep").addEventListener("click", keep);
+	$("interpolate").addEventListener("click", run("Interpolate", interpolate));
 	$("clear").addEventListener("click", () => {
 		strokes = [];
 		clearCanvas(canvas);

@@ -2,7 +2,8 @@
 // Chromium (headless, playwright-core from web/node_modules), waits for the
 // first drawing, then draws two strokes on the canvas with simulated
 // pointer input (page.mouse: down, moves, up), sets the temperature slider
-// to 0.5, clicks "Finish" and, with "vae", "Reconstruct"; screenshots the
+// to 0.5, clicks "Finish" and, with "vae", "Reconstruct" and interpolates
+// to a second drawing; screenshots the
 // page after Finish to PNG.  Prints one "key value" line each:
 //   prefix     stroke-5 rows the page made of the drawing
 //   penups     of them, rows with the pen lifted (p2), one a stroke
@@ -15,6 +16,9 @@
 //   rows       the rows sampled for each ending, comma separated
 //   distinct   how many of the four ending canvases differ
 //   rink       (vae) drawn pixels of the reconstructions, summed
+//   iink       (vae) after "Keep as A", Clear, a box drawn and
+//              "Interpolate": each canvas's drawn pixels, comma separated
+//   idistinct  how many of those four canvases differ
 //   opened     (FILE) the heading after opening FILE with the page's file
 //              input (and its first drawing)
 // Exits 1 with a message when the page fails or takes longer than 120 s.
@@ -40,6 +44,8 @@ const STROKES = [
 	[[120, 200], [160, 170], [200, 160], [240, 170], [280, 200]],
 	[[150, 260], [200, 280], [250, 260]],
 ];
+// a second drawing, B for Interpolate: a box
+const STROKES_B = [[[100, 100], [300, 100], [300, 300], [100, 300], [100, 100]]];
 
 async function waitCount(page, n) {
 	await page.waitForFunction(
@@ -51,9 +57,9 @@ async function waitCount(page, n) {
 		throw new Error(`page reports: ${err}`);
 }
 
-async function drawStrokes(page) {
+async function drawStrokes(page, strokes = STROKES) {
 	const box = await page.locator("#canvas").boundingBox();
-	for (const s of STROKES) {
+	for (const s of strokes) {
 		await page.mouse.move(box.x + s[0][0], box.y + s[0][1]);
 		await page.mouse.down();
 		for (const [x, y] of s.slice(1))
@@ -131,6 +137,14 @@ async function main() {
 			const rink = (await page.evaluate(endingInk))
 				.reduce((s, e) => s + e.ink, 0);
 			out += `rink ${rink}\n`;
+			await page.click("#keep");
+			await page.click("#clear");
+			await drawStrokes(page, STROKES_B);
+			await page.click("#interpolate");
+			await waitCount(page, 4);
+			const il = await page.evaluate(endingInk);
+			out += `iink ${il.map((e) => e.ink).join(",")}\n` +
+				`idistinct ${new Set(il.map((e) => e.hash)).size}\n`;
 		}
 		if (file) {
 			const n = await page.evaluate(() => window.sketchCount);
