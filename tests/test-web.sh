@@ -1,10 +1,19 @@
 #!/bin/sh
 # tests/test-web.sh: the browser page web/index.html draws sketches from
-# sketch-rnn-js models (.gen.json) with @magenta/sketch.  It serves the page
+# sketch-rnn-js models: Magenta's (.gen.json, with @magenta/sketch) and
+# sketchrnn's own (model2js, with web/sketchrnn.js).  It serves the page
 # on a free localhost port, drives Debian's Chromium headless through
-# playwright-core (tests/web/shot.js) and checks that the first drawing and
-# the one after "Draw another" put ink on the canvas, that the second is a
-# new drawing, and that a missing model or a VAE is reported on the page.
+# playwright-core and checks (tests/web/shot.js) that the first drawing
+# and the one after "Draw" put ink on the canvas and that the second is a
+# new drawing; then (tests/web/page.js) it draws two strokes on the canvas
+# with simulated pointer input, sets the temperature slider and clicks
+# "Finish": the drawing became the stroke-5 rows it should (two pen-ups,
+# offsets in pixels over scale_factor), the temperature used is the
+# slider's, and each of the four endings has ink of its own, the four all
+# different.  For the shipped VAE data/models/aaron_sheep-small.skm
+# (exported by model2js) also "Reconstruct" draws, and "Interpolate" from
+# the drawing kept as A to a second one draws four different sketches.  A missing model and a
+# broken file are reported on the page.
 #
 # Models: $SKETCHRNN_WEB_MODELS (paths, space separated), by default
 # Magenta's pretrained data/models/sheep.gen.json and a tiny model trained
@@ -13,8 +22,6 @@
 # it installs nothing and fails when they are missing.  Only where Debian's
 # chromium package cannot be installed at all (no apt-get, or no chromium
 # in the apt sources) does it print "# skipped: reason" and check nothing.
-# It runs the same way for every build directory: the page does not use
-# sketchrnn's programs.
 . "$(dirname "$0")/lib.sh"
 
 CHROMIUM=/usr/bin/chromium
@@ -45,7 +52,7 @@ t_true "web/node_modules holds playwright-core and @magenta/sketch (npm ci in we
 # The served directory: the page, its script and libraries, and the models.
 SITE=$TMP/site
 mkdir "$SITE"
-for f in index.html sketch.js node_modules; do
+for f in index.html sketch.js sketchrnn.js node_modules; do
 	ln -s "$WEB/$f" "$SITE/$f"
 done
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$SITE" \
@@ -107,13 +114,54 @@ for model in $MODELS; do
 		t_true "$base: the second drawing has ink ($(value ink2) > $INK pixels, $(value rows2) rows)" \
 			"$(value ink2)" -gt $INK
 	fi
-	t_eq "$base: Draw another draws a new sketch" 1 "$(value changed)"
+	t_eq "$base: a second Draw draws a new sketch" 1 "$(value changed)"
 	t_eq "$base: the screenshot is a PNG" "$(printf '\211PNG')" "$(head -c 4 "$TMP/$i.png")"
+done
+
+# Drawing on the page and finishing it, with simulated pointer input:
+# Magenta's model (@magenta/sketch) and the shipped VAE (sketchrnn.js).
+model2js -n aaron_sheep-small "$DATA/models/aaron_sheep-small.skm" > "$SITE/vae.json"
+t_true "the shipped VAE, exported with model2js" -s "$SITE/vae.json"
+t_ok "vae.json: the page draws twice in Chromium" \
+	node "$TOP/tests/web/shot.js" "$URL?model=vae.json&seed=$SEED" "$TMP/vae.png"
+t_true "vae.json: ink ($(value ink1), $(value ink2) > $INK pixels)" \
+	"$(value ink1)" -gt $INK -a "$(value ink2)" -gt $INK
+t_eq "vae.json: the page names the VAE" "aaron_sheep-small (256 units, VAE" \
+	"$(value name | cut -d, -f1-2)"
+for m in model.gen.json vae.json; do
+	flag=novae
+	[ $m = vae.json ] && flag=vae
+	t_ok "$m: draw two strokes, Finish$([ $flag = vae ] && echo ', Reconstruct'), open a file" \
+		node "$TOP/tests/web/page.js" "$URL?model=$m&seed=$SEED" "$TMP/$m.png" $flag \
+		"$DATA/models/bird.gen.json"
+	grep -q '^distinct ' "$TMP/t.out" || continue
+	t_eq "$m: the drawing is 8 stroke-5 rows" 8 "$(value prefix)"
+	t_eq "$m: with 2 pen-ups, one a stroke" 2 "$(value penups)"
+	t_eq "$m: offsets are pixels over scale_factor (sum 130, 60)" "130.000 60.000" \
+		"$(printf '%.3f %.3f' "$(value sumdx)" "$(value sumdy)")"
+	t_eq "$m: Finish used the slider's temperature" 0.5 "$(value temp)"
+	for k in 0 1 2 3; do
+		t_true "$m: ending $k has ink of its own ($(value red$k) red of $(value ink$k) pixels)" \
+			"$(value red$k)" -gt 50
+	done
+	t_eq "$m: the four endings differ ($(value rows) rows)" 4 "$(value distinct)"
+	t_eq "$m: the file input opens a model" "bird (512 units, decoder only" \
+		"$(value opened | cut -d, -f1-2)"
+	if [ $flag = vae ]; then
+		t_true "$m: Reconstruct draws ($(value rink) pixels)" "$(value rink)" -gt $INK
+		for k in 1 2 3 4; do
+			t_true "$m: Interpolate: sketch $k has ink ($(value iink))" \
+				"$(value iink | cut -d, -f$k)" -gt 100
+		done
+		t_eq "$m: Interpolate: the four sketches differ" 4 "$(value idistinct)"
+	fi
 done
 
 t_bad "a missing model is reported on the page" 'page reports: Error: HTTP 404' \
 	node "$TOP/tests/web/shot.js" "$URL?model=missing.gen.json" "$TMP/missing.png"
-sed '1s/^\[{"mode":2,/[{"mode":1,/' "$DATA/models/sheep.gen.json" > "$SITE/vae.json"
-t_bad "a VAE model (mode 1) is refused on the page" 'not a decoder-only model' \
-	node "$TOP/tests/web/shot.js" "$URL?model=vae.json" "$TMP/vae.png"
+# a decoder's tensors labelled a VAE: sketchrnn.js runs it, and finds
+# tensors missing
+sed '1s/^\[{"mode":2,/[{"mode":1,/' "$DATA/models/sheep.gen.json" > "$SITE/bad.json"
+t_bad "a broken file (a decoder labelled VAE) is reported on the page" 'tensors expected' \
+	node "$TOP/tests/web/shot.js" "$URL?model=bad.json" "$TMP/bad.png"
 t_done

@@ -1,7 +1,7 @@
 // tests/web/shot.js URL PNG [PNG2]: opens the sketch page web/index.html at
 // URL in Debian's Chromium (/usr/bin/chromium, headless, driven by
 // playwright-core from web/node_modules), waits for the first drawing,
-// screenshots the page to PNG, clicks "Draw another", waits for the second
+// screenshots the page to PNG, clicks "Draw", waits for the second
 // drawing (screenshot to PNG2 when given) and prints what it saw, one
 // "key value" line each:
 //   name     the heading (model name, units, URL)
