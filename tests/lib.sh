@@ -9,6 +9,8 @@
 #   t_eq DESC EXPECTED ACTUAL   two strings are equal
 #   t_cmp DESC FILE1 FILE2      two files are byte-identical
 #   t_true DESC EXPR            a shell test expression holds ([ EXPR ])
+#   serve DIR                   DIR over HTTP on localhost (sets PORT)
+#   npyh FILE HEADER            an .npy file of that header, then stdin
 # and near A B (for t_ok): two stroke streams hold the same drawings, offsets
 # within 1e-4.
 # Every check reaches the exit status: a script with a failure exits 1.
@@ -84,3 +86,28 @@ near() {
 }
 
 t_done() { exit $T_FAILED; }
+
+# npyh FILE HEADER: an .npy file (version 1.0) of the header text HEADER,
+# then stdin.
+npyh() {
+	h=$2
+	n=$((${#h} + 1))
+	{ printf '\223NUMPY\001\000'
+	  printf "\\$(printf %03o $((n % 256)))\\$(printf %03o $((n / 256)))"
+	  printf '%s\n' "$h"; cat; } > "$1"
+}
+
+# serve DIR: DIR over HTTP on a free localhost port (python3's
+# http.server, stopped at exit); sets PORT, empty when it did not start.
+serve() {
+	python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$1" \
+		> "$TMP/server.log" 2>&1 &
+	SERVER=$!
+	trap 'kill "$SERVER" 2> /dev/null; rm -rf "$TMP"' EXIT
+	PORT=
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		PORT=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' "$TMP/server.log")
+		[ -n "$PORT" ] && break
+		sleep 0.5
+	done
+}

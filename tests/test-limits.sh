@@ -133,14 +133,6 @@ cp "$A" "$TMP/z.npz"; patch "$TMP/z.npz" 984 '\376\377'
 t_bad "npz: 65534 directory entries" "cannot fit a directory" lim npz2stroke "$TMP/z.npz"
 printf '\223NUMPY\002\000\377\377\377\177{' > "$TMP/h.npy"
 t_bad "npz: an .npy header of 2^31-1 bytes" "absurd .npy header length" lim npz2stroke "$TMP/h.npy"
-# npyh FILE HEADER: an .npy header, then stdin.
-npyh() {
-	h=$2
-	n=$((${#h} + 1))
-	{ printf '\223NUMPY\001\000'
-	  printf "\\$(printf %03o $((n % 256)))\\$(printf %03o $((n / 256)))"
-	  printf '%s\n' "$h"; cat; } > "$1"
-}
 : | npyh "$TMP/h.npy" "{'descr': '<i2', 'fortran_order': False, 'shape': (4611686018427387904, 3), }"
 t_bad "npz: an array of 2^62 rows" "absurd array shape|array data is" lim npz2stroke "$TMP/h.npy"
 # 8388609 objects (None) in one list: refused at the limit, whose objects

@@ -12,14 +12,7 @@ NPZDIR=$DATA/sketchrnn
 patch() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null; }
 # npy FILE DESCR SHAPE: write an .npy header, then append stdin.
 npy() { npyh "$1" "{'descr': '$2', 'fortran_order': False, 'shape': $3, }"; }
-# npyh FILE HEADER: the same with the whole header text given.
-npyh() {
-	h=$2
-	n=$((${#h} + 1))
-	{ printf '\223NUMPY\001\000'
-	  printf "\\$(printf %03o $((n % 256)))\\$(printf %03o $((n / 256)))"
-	  printf '%s\n' "$h"; cat; } > "$1"
-}
+# npyh FILE HEADER: the same with the whole header text given (lib.sh).
 
 # --- exactness against numpy ---
 sums=$N/cksums.txt

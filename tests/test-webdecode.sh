@@ -78,16 +78,7 @@ done
 "$DUMP" "$SITE/aaron_sheep-small.json" "$TMP/test.strk" 40 0.25 1 > "$TMP/mag.dump"
 CASES="$CASES $SITE/aaron_sheep-small.json,$TMP/mag.dump,0.25,1"
 
-python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$SITE" \
-	> "$TMP/server.log" 2>&1 &
-SERVER=$!
-trap 'kill "$SERVER" 2> /dev/null; rm -rf "$TMP"' EXIT
-PORT=
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	PORT=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' "$TMP/server.log")
-	[ -n "$PORT" ] && break
-	sleep 0.5
-done
+serve "$SITE"
 t_true "the module is served on localhost" -n "$PORT"
 [ -n "$PORT" ] || t_done
 # shellcheck disable=SC2086

@@ -14,17 +14,9 @@
 "use strict";
 
 const fs = require("fs");
-const os = require("os");
 const path = require("path");
 
-const WEB = path.join(__dirname, "..", "..", "web");
-const { chromium } = require(path.join(WEB, "node_modules", "playwright-core"));
-
-const FLAGS = [
-	"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-	"--no-first-run", "--disable-background-networking",
-	"--disable-component-update", "--disable-sync",
-];
+const browser = require("./browser.js");
 const TIMEOUT = 60000;
 
 async function main() {
@@ -33,14 +25,10 @@ async function main() {
 		process.stderr.write("usage: node decode.js URL MODEL,DUMP,TAU,CONV...\n");
 		process.exit(1);
 	}
-	const profile = fs.mkdtempSync(path.join(os.tmpdir(), "sketchrnn-chromium."));
-	let context;
+	let b;
 	try {
-		context = await chromium.launchPersistentContext(profile, {
-			executablePath: "/usr/bin/chromium", headless: true,
-			args: FLAGS, timeout: TIMEOUT,
-		});
-		const page = context.pages()[0] || await context.newPage();
+		b = await browser.open({ timeout: TIMEOUT });
+		const page = b.page;
 		const errors = [];
 		page.on("pageerror", (e) => errors.push(String(e)));
 		await page.goto(url, { timeout: TIMEOUT });
@@ -63,9 +51,7 @@ async function main() {
 		process.stderr.write(`decode.js: ${String(err.message || err).split("\n")[0]}\n`);
 		process.exitCode = 1;
 	} finally {
-		if (context)
-			await context.close();
-		fs.rmSync(profile, { recursive: true, force: true });
+		await browser.close(b);
 	}
 }
 

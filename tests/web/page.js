@@ -27,17 +27,9 @@
 "use strict";
 
 const fs = require("fs");
-const os = require("os");
 const path = require("path");
 
-const WEB = path.join(__dirname, "..", "..", "web");
-const { chromium } = require(path.join(WEB, "node_modules", "playwright-core"));
-
-const FLAGS = [
-	"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-	"--no-first-run", "--disable-background-networking",
-	"--disable-component-update", "--disable-sync",
-];
+const browser = require("./browser.js");
 const TIMEOUT = 120000;
 // the drawing, in canvas pixels: two strokes
 const STROKES = [
@@ -92,16 +84,13 @@ async function main() {
 		process.stderr.write("usage: node page.js URL PNG [vae|novae [FILE]]\n");
 		process.exit(1);
 	}
-	const profile = fs.mkdtempSync(path.join(os.tmpdir(), "sketchrnn-chromium."));
 	const logs = [];
-	let context;
+	let b;
 	try {
-		context = await chromium.launchPersistentContext(profile, {
-			executablePath: "/usr/bin/chromium", headless: true,
-			args: FLAGS, viewport: { width: 820, height: 780 },
-			timeout: TIMEOUT,
+		b = await browser.open({
+			viewport: { width: 820, height: 780 }, timeout: TIMEOUT,
 		});
-		const page = context.pages()[0] || await context.newPage();
+		const page = b.page;
 		page.on("console", (m) => logs.push(`console ${m.type()}: ${m.text()}`));
 		page.on("pageerror", (e) => logs.push(`page error: ${e}`));
 		await page.goto(url, { timeout: TIMEOUT });
@@ -159,9 +148,7 @@ async function main() {
 		process.stderr.write(`page.js: ${String(err.message || err).split("\n")[0]}\n`);
 		process.exitCode = 1;
 	} finally {
-		if (context)
-			await context.close();
-		fs.rmSync(profile, { recursive: true, force: true });
+		await browser.close(b);
 	}
 }
 

@@ -16,19 +16,9 @@
 "use strict";
 
 const fs = require("fs");
-const os = require("os");
 const path = require("path");
 
-const WEB = path.join(__dirname, "..", "..", "web");
-const { chromium } = require(path.join(WEB, "node_modules", "playwright-core"));
-
-// Without these, Chromium's background connections (updates, sync, QUIC)
-// are refused slowly on a machine with no network.
-const FLAGS = [
-	"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-	"--no-first-run", "--disable-background-networking",
-	"--disable-component-update", "--disable-sync",
-];
+const browser = require("./browser.js");
 const TIMEOUT = 60000;
 
 function die(msg) {
@@ -66,19 +56,13 @@ async function main() {
 	const [url, png, png2] = process.argv.slice(2);
 	if (!url || !png)
 		die("usage: node shot.js URL PNG [PNG2]");
-	const tmp = path.join(os.tmpdir(), "sketchrnn-chromium.");
-	const profile = fs.mkdtempSync(tmp);
 	const logs = [];
-	let context;
+	let b;
 	try {
-		context = await chromium.launchPersistentContext(profile, {
-			executablePath: "/usr/bin/chromium",
-			headless: true,
-			args: FLAGS,
-			viewport: { width: 480, height: 540 },
-			timeout: TIMEOUT,
+		b = await browser.open({
+			viewport: { width: 480, height: 540 }, timeout: TIMEOUT,
 		});
-		const page = context.pages()[0] || await context.newPage();
+		const page = b.page;
 		page.on("console",
 			(m) => logs.push(`console ${m.type()}: ${m.text()}`));
 		page.on("pageerror", (e) => logs.push(`page error: ${e}`));
@@ -106,9 +90,7 @@ async function main() {
 		process.stderr.write(`shot.js: ${msg}\n`);
 		process.exitCode = 1;
 	} finally {
-		if (context)
-			await context.close();
-		fs.rmSync(profile, { recursive: true, force: true });
+		await browser.close(b);
 	}
 }
 
