@@ -27,10 +27,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "batch.h"
-#include "bytes.h"
 #include "checkpoint.h"
 #include "shard.h"
 #include "stroke.h"
@@ -230,20 +228,6 @@ static void parse(struct options *o, int argc, char **argv)
 
 /* ---- data ---- */
 
-/* add_crc: fold a drawing's points into the training-data checksum. */
-static uint32_t add_crc(uint32_t crc, const struct drawing *d)
-{
-	unsigned char b[9];
-
-	for (size_t i = 0; i < d->n; i++) {
-		put_f32(b, d->p[i].dx);
-		put_f32(b + 4, d->p[i].dy);
-		b[8] = d->p[i].pen;
-		crc = (uint32_t)crc32(crc, b, 9);
-	}
-	return crc;
-}
-
 /* read_split: every record of the stream at path into split s.  Returns
  * 0, or -1 after a message. */
 static int read_split(struct data *dt, int s, const char *path)
@@ -273,7 +257,7 @@ static int read_split(struct data *dt, int s, const char *path)
 		if (d.n > dt->nmax)
 			dt->nmax = d.n;
 		if (s == SPLIT_TRAIN)
-			dt->crc = add_crc(dt->crc, &d);
+			dt->crc = stroke_points_crc(dt->crc, &d);
 		loader_add(&dt->split[s], &d);
 		rc = 0;
 	}

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "bytes.h"
 #include "frame.h"
 #include "util.h"
@@ -146,6 +148,19 @@ static int encode_points(unsigned char *b, const struct stroke_point *p,
 		b[8] = p[k].pen;
 	}
 	return over & 0x8000000080000000ull || pens > 1 ? -1 : 0;
+}
+
+uint32_t stroke_points_crc(uint32_t crc, const struct drawing *d)
+{
+	unsigned char b[POINT_SIZE * 256];
+	size_t i, chunk;
+
+	for (i = 0; i < d->n; i += chunk) {
+		chunk = d->n - i < 256 ? d->n - i : 256;
+		encode_points(b, d->p + i, chunk);
+		crc = (uint32_t)crc32(crc, b, (uInt)(chunk * POINT_SIZE));
+	}
+	return crc;
 }
 
 size_t stroke_offsets_count(const struct drawing *d, size_t n)

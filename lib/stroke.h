@@ -15,6 +15,7 @@
 #define SKETCHRNN_STROKE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "frame.h"
@@ -82,6 +83,9 @@ void drawing_copy(struct drawing *dst, const struct drawing *src);
  * no points.  stroke_offsets_count: how many values that is (2 a point). */
 double stroke_offsets_std(const struct drawing *d, size_t n);
 size_t stroke_offsets_count(const struct drawing *d, size_t n);
+/* stroke_points_crc: crc (zlib's CRC-32) extended over d's points as
+ * stroke(5) stores them (f32 dx, f32 dy, u8 pen, 9 bytes a point). */
+uint32_t stroke_points_crc(uint32_t crc, const struct drawing *d);
 /* stroke_positions: the absolute position of each point of d, the running
  * sums of its offsets times scale in double, into x[0..d->n) and
  * y[0..d->n).  The first point's offset is from the origin. */
