@@ -180,6 +180,14 @@ check: deps
 	$(MAKE) BUILD=build-san SAN=1 all
 	sh tests/run.sh $(BUILD) build-san
 
+# make web: the shipped sketchrnn models exported next to the page
+# (web/NAME.vae.json, not in git), for its model picker.
+WEB_MODELS = web/aaron_sheep.vae.json web/aaron_sheep-small.vae.json
+web: $(WEB_MODELS)
+
+web/%.vae.json: data/models/%.skm $(BUILD)/bin/model2js
+	$(BUILD)/bin/model2js -n $* $< > $@.tmp && mv $@.tmp $@
+
 bench: all $(BENCH_BINS)
 	sh bench/run.sh $(BUILD)
 
@@ -197,7 +205,7 @@ format:
 clean:
 	rm -rf build build-san out
 
-.PHONY: all deps demo check bench install format clean
+.PHONY: all deps demo check bench install format clean web
 .SECONDARY:
 
 # --- neural core tests ---
