@@ -138,6 +138,10 @@ for m in model.gen.json vae.json; do
 	t_eq "$m: the four endings differ ($(value rows) rows)" 4 "$(value distinct)"
 	t_eq "$m: the file input opens a model" "bird (512 units, decoder only" \
 		"$(value opened | cut -d, -f1-2)"
+	first=sheep
+	[ $m = vae.json ] && first=aaron_sheep-small
+	t_eq "$m: the model picker goes back to it" "$first" \
+		"$(value picked | cut -d' ' -f1)"
 	if [ $flag = vae ]; then
 		t_true "$m: Reconstruct draws ($(value rink) pixels)" "$(value rink)" -gt $INK
 		for k in 1 2 3 4; do

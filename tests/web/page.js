@@ -21,6 +21,8 @@
 //   idistinct  how many of those four canvases differ
 //   opened     (FILE) the heading after opening FILE with the page's file
 //              input (and its first drawing)
+//   picked     (FILE) then the heading after choosing the first model again
+//              in the model picker
 // Exits 1 with a message when the page fails or takes longer than 120 s.
 // It judges nothing: tests/test-web.sh does.
 
@@ -140,6 +142,10 @@ async function main() {
 			await page.setInputFiles("#file", file);
 			await waitCount(page, n + 1);
 			out += `opened ${await page.textContent("#name")}\n`;
+			const m = new URL(url).searchParams.get("model");
+			await page.selectOption("#picker", m);
+			await waitCount(page, n + 2);
+			out += `picked ${await page.textContent("#name")}\n`;
 		}
 		process.stdout.write(out);
 	} catch (err) {
