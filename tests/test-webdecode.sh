@@ -3,8 +3,8 @@
 # encoder, computes what sketchrnn's C code computes, for every kind of
 # model that model2js writes: the shipped layer-norm VAEs
 # (data/models/aaron_sheep-small.skm, aaron_sheep.skm) and tiny models
-# trained here (a hyper VAE, a hyper decoder-only model, a plain LSTM
-# VAE).  Each is exported with model2js; tests/mdn_dump (lib/ code) feeds
+# trained here (a hyper VAE, a plain LSTM VAE, and hyper, layer-norm and
+# plain LSTM decoder-only models).  Each is exported with model2js; tests/mdn_dump (lib/ code) feeds
 # the exported model a real drawing (the first of the aaron_sheep test
 # set, its first 60 points after the start token) and prints mu, sigma-hat
 # and every step's mixture parameters, the decoder started from z = mu;
@@ -46,8 +46,11 @@ HY=$S,dec_model=hyper,hyper_num_units=8,hyper_embedding_size=4
 train -q -H "enc_rnn_size=8,z_size=4,$HY" -n 10 -o "$TMP/hyvae" "$TMP/train.strk" > /dev/null 2>&1
 train -q -u -H "$HY" -n 10 -o "$TMP/hygen" "$TMP/train.strk" > /dev/null 2>&1
 train -q -H "enc_rnn_size=8,z_size=4,$S" -n 10 -o "$TMP/lstm" "$TMP/train.strk" > /dev/null 2>&1
+train -q -u -H "$S,dec_model=layer_norm" -n 10 -o "$TMP/lngen" "$TMP/train.strk" > /dev/null 2>&1
+train -q -u -H "$S" -n 10 -o "$TMP/lstmgen" "$TMP/train.strk" > /dev/null 2>&1
 MODELS="$DATA/models/aaron_sheep-small.skm $DATA/models/aaron_sheep.skm
-	$TMP/hyvae/model.skm $TMP/hygen/model.skm $TMP/lstm/model.skm"
+	$TMP/hyvae/model.skm $TMP/hygen/model.skm $TMP/lstm/model.skm
+	$TMP/lngen/model.skm $TMP/lstmgen/model.skm"
 
 CASES=
 for skm in $MODELS; do
@@ -89,5 +92,5 @@ while read -r model w where steps; do
 	t_true "$model: JavaScript within $TOL of C over $steps steps (worst $w at $where)" \
 		"$(echo "$w $TOL" | awk '{ print ($1 <= $2) }')" = 1
 done < "$TMP/results"
-t_eq "every case compared" 6 "$(wc -l < "$TMP/results" | tr -d ' ')"
+t_eq "every case compared" 8 "$(wc -l < "$TMP/results" | tr -d ' ')"
 t_done
