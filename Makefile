@@ -132,7 +132,7 @@ $(BUILD)/fuzz/ndjson_fuzz: tests/fuzz/ndjson_fuzz.c $(NDJSON_SRC) \
 		$(NDJSON_HDR) $(FUZZ_LIB) $(FUZZ_V3) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $(WARN) -o $@ $< $(NDJSON_SRC) \
-		$(FUZZ_V3) $(FUZZ_LIB) -ljson-c -lm
+		$(FUZZ_V3) $(FUZZ_LIB) -ljson-c -lz -lm
 
 $(BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c tests/fuzz/fuzz.h $(FUZZ_ALL) \
 		$(LIB_HDR)

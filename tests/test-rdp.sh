@@ -132,7 +132,7 @@ LIB=${SKETCHRNN_BUILD:-$TOP/build}/libsketch.a
 san=""
 nm "$LIB" 2> /dev/null | grep -q __asan_ && san="-fsanitize=address,undefined"
 cc -std=c11 -O2 $san -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$TOP/lib" \
-	-o "$TMP/rdp-compare" "$TOP/tests/rdp-compare.c" "$LIB" -lm
+	-o "$TMP/rdp-compare" "$TOP/tests/rdp-compare.c" "$LIB" -lz -lm
 t_true "tests/rdp-compare.c builds" -x "$TMP/rdp-compare"
 want_n=334 want_exact=0.985 want_same=0.994 want_hmax=2.6
 known="5067056158343168 6134195527090176 6216329612754944 6472461400932352 6749869962166272"
