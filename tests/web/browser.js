@@ -2,7 +2,8 @@
 // (web/node_modules), as the page tests drive it.  open(options) starts it
 // on a fresh profile (options go to launchPersistentContext: viewport,
 // timeout) and gives { context, page, profile }; close(browser) ends it and
-// removes the profile.
+// removes the profile; waitCount(page, n, timeout) waits for the page's
+// n-th finished action.
 
 "use strict";
 
@@ -44,4 +45,16 @@ async function close(browser) {
 	fs.rmSync(browser.profile, { recursive: true, force: true });
 }
 
-module.exports = { open, close };
+// waitCount: until the page has finished n actions (window.sketchCount,
+// with window.sketchDone); throws what the page reports as its error.
+async function waitCount(page, n, timeout) {
+	await page.waitForFunction(
+		(want) => window.sketchError !== undefined ||
+			(window.sketchDone && window.sketchCount >= want),
+		n, { timeout });
+	const err = await page.evaluate(() => window.sketchError);
+	if (err !== undefined)
+		throw new Error(`page reports: ${err}`);
+}
+
+module.exports = { open, close, waitCount };

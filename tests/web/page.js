@@ -41,15 +41,7 @@ const STROKES = [
 // a second drawing, B for Interpolate: a box
 const STROKES_B = [[[100, 100], [300, 100], [300, 300], [100, 300], [100, 100]]];
 
-async function waitCount(page, n) {
-	await page.waitForFunction(
-		(want) => window.sketchError !== undefined ||
-			(window.sketchDone && window.sketchCount >= want),
-		n, { timeout: TIMEOUT });
-	const err = await page.evaluate(() => window.sketchError);
-	if (err !== undefined)
-		throw new Error(`page reports: ${err}`);
-}
+const waitCount = (page, n) => browser.waitCount(page, n, TIMEOUT);
 
 async function drawStrokes(page, strokes = STROKES) {
 	const box = await page.locator("#canvas").boundingBox();

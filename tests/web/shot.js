@@ -27,15 +27,7 @@ function die(msg) {
 }
 
 // Waits until drawing number n is on the canvas; fails on a page error.
-async function waitDrawing(page, n) {
-	await page.waitForFunction(
-		(want) => window.sketchError !== undefined ||
-			(window.sketchDone && window.sketchCount >= want),
-		n, { timeout: TIMEOUT });
-	const err = await page.evaluate(() => window.sketchError);
-	if (err !== undefined)
-		throw new Error(`page reports: ${err}`);
-}
+const waitDrawing = (page, n) => browser.waitCount(page, n, TIMEOUT);
 
 // Counts drawn pixels and returns them with a 32-bit FNV-1a hash of the
 // canvas data.
