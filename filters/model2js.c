@@ -54,26 +54,33 @@ static int export(const struct sketchrnn *net, const char *name, double scale,
 	return 0;
 }
 
-/* is_json: the file's first byte other than white space is '['. */
-static int is_json(const char *path)
+/* export_json: a sketch-rnn-js file written again from one reading, each
+ * tensor stored (int16 or float32) as it was. */
+static int export_json(const char *path, const char *name,
+		       const struct options *o)
 {
-	FILE *f = fopen(path, "rb");
-	int c;
+	struct sketchjs js;
+	struct sketchrnn net;
+	int f32[SKETCHJS_MAX_TENSORS], rc = -1;
 
-	if (!f)
-		return 0;
-	while ((c = getc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
-		;
-	fclose(f);
-	return c == '[';
+	if (sketchjs_load(&js, path) < 0)
+		return -1;
+	if (sketchjs_to_net(&js, &net, path) == 0) {
+		for (int i = 0; i < js.ntensors; i++)
+			f32[i] = js.t[i].f32;
+		/* the scale as model_load keeps it, a float */
+		rc = export(&net, name, (float)js.scale_factor, js.max_seq_len,
+			    f32, o);
+		sketchrnn_free(&net);
+	}
+	sketchjs_free(&js);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	struct options o = {NULL, 0, 0};
 	struct model m;
-	struct sketchjs js;
-	int f32[SKETCHJS_MAX_TENSORS], *keep = NULL;
 	char name[256];
 	int c, rc;
 
@@ -96,18 +103,12 @@ int main(int argc, char **argv)
 	if (optind + 1 != argc)
 		usage();
 	file_stem(argv[optind], name, sizeof name);
-	if (is_json(argv[optind])) {
-		/* written again with the storage of each tensor kept */
-		if (sketchjs_load(&js, argv[optind]) < 0)
-			return 1;
-		for (int i = 0; i < js.ntensors; i++)
-			f32[i] = js.t[i].f32;
-		keep = f32;
-		sketchjs_free(&js);
-	}
+	if (model_is_sketchjs(argv[optind]))
+		return out_finish(
+		    export_json(argv[optind], o.name ? o.name : name, &o) < 0);
 	if (model_load(argv[optind], &m) < 0)
 		return 1;
-	rc = export(&m.net, o.name ? o.name : name, m.scale, (int)m.nmax, keep,
+	rc = export(&m.net, o.name ? o.name : name, m.scale, (int)m.nmax, NULL,
 		    &o);
 	model_free(&m);
 	return out_finish(rc < 0);

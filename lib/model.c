@@ -794,25 +794,29 @@ static int from_sketchjs(struct model *m, const struct sketchjs *js,
 	return 0;
 }
 
+int model_is_sketchjs(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	int c;
+
+	if (!f)
+		return 0;
+	while ((c = getc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		;
+	fclose(f);
+	return c == '[';
+}
+
 int model_load(const char *path, struct model *m)
 {
 	struct sketchjs js;
-	FILE *f;
-	int c, rc;
+	int rc;
 
 	if (strcmp(path, "-") == 0) {
 		warnmsg("-: a model must be a file");
 		return -1;
 	}
-	f = fopen(path, "rb");
-	if (!f) {
-		warnmsg("%s:", path);
-		return -1;
-	}
-	while ((c = getc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
-		;
-	fclose(f);
-	if (c != '[')
+	if (!model_is_sketchjs(path))
 		return model_read(path, m);
 	if (sketchjs_load(&js, path) < 0)
 		return -1;

@@ -126,6 +126,10 @@ void model_free(struct model *m);
  * m->scale and m->nmax.  Returns 0, or -1 after "prog: path: what".
  */
 int model_load(const char *path, struct model *m);
+/* model_is_sketchjs: path is a file whose first byte other than white
+ * space is '[' (a sketch-rnn-js file, as model_load tells them apart);
+ * 0 for anything else, a file that cannot be opened included. */
+int model_is_sketchjs(const char *path);
 
 /*
  * The file around the network, for checkpoint.c, which puts its training
