@@ -41,7 +41,8 @@ BENCH_BINS = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEB_PACKAGES = build-essential libopenblas-dev libjson-c-dev libcsv-dev \
 	zlib1g-dev parallel rsync librsvg2-bin python3 time gnuplot-nox \
-	chromium nodejs ca-certificates clang libclang-rt-14-dev
+	chromium nodejs ca-certificates clang libclang-rt-14-dev \
+	libopenmpi-dev openmpi-bin
 
 all: $(BINS) $(TEST_BINS) $(TEST_TOOLS)
 
@@ -97,6 +98,28 @@ $(BUILD)/tests/ndjson_number_test: tests/ndjson_number_test.c $(NDJSON_OBJ) \
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(NDJSON_OBJ) \
 		$(BUILD)/libsketch.a $(LDLIBS)
+
+# train: its main in filters/, the MPI part of train -M in filters/train/
+# (cluster.h).  Where mpicc is found (Debian: libopenmpi-dev), train is
+# built with it and -M works; MPI=0 (or no mpicc) builds train without MPI,
+# where -M says so.  The library itself never needs MPI.
+MPICC ?= $(shell command -v mpicc 2>/dev/null)
+MPI ?= $(if $(MPICC),1,0)
+TRAIN_CC = $(if $(filter 1,$(MPI)),$(MPICC),$(CC))
+TRAIN_MPI = $(if $(filter 1,$(MPI)),-DSKETCHRNN_MPI)
+TRAIN_HDR = $(wildcard filters/train/*.h)
+TRAIN_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard filters/train/*.c))
+
+$(BUILD)/filters/train/%.o: filters/train/%.c $(TRAIN_HDR) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(TRAIN_CC) $(CPPFLAGS) $(TRAIN_MPI) $(CFLAGS) $(WARN) -Ifilters/train \
+		-c -o $@ $<
+
+$(BUILD)/bin/train: filters/train.c $(TRAIN_OBJ) $(TRAIN_HDR) \
+		$(BUILD)/libsketch.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(TRAIN_CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Ifilters/train $(LDFLAGS) \
+		-o $@ $< $(TRAIN_OBJ) $(BUILD)/libsketch.a $(LDLIBS)
 
 # make fuzz: the libFuzzer harnesses in tests/fuzz/ (FUZZ_NAMES: one for
 # ndjson2stroke's parsers, one for each reader of lib/) for FUZZ_S seconds

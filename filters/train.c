@@ -30,6 +30,7 @@
 
 #include "batch.h"
 #include "checkpoint.h"
+#include "cluster.h"
 #include "shard.h"
 #include "stroke.h"
 #include "util.h"
@@ -50,6 +51,7 @@ struct options {
 	double time_limit;  /* -t: stop after this many seconds in all; 0 */
 	int threads;	    /* -j: shards of each batch, one thread each; 2 */
 	int quiet;	    /* -q: no progress or summary on stderr */
+	int mpi;	    /* -M: one run over the processes of an MPI job */
 };
 
 /* The three splits and what was read of them. */
@@ -94,6 +96,7 @@ struct trainer {
 	uint64_t step0;	    /* st.step when this run started */
 	uint64_t inject;    /* SKETCHRNN_INJECT_NAN: batch made non-finite */
 	int tty;	    /* stderr is a terminal */
+	int writer;	    /* writes files and messages (rank 0) */
 	double last_status; /* elapsed seconds at the last status line */
 };
 
@@ -112,7 +115,7 @@ static void usage(void)
 {
 	fprintf(
 	    stderr,
-	    "usage: train [-qu] [-d cell] [-e cell] [-H name=value[,...]] "
+	    "usage: train [-Mqu] [-d cell] [-e cell] [-H name=value[,...]] "
 	    "[-i interval] [-j threads]\n"
 	    "             [-n steps] [-o dir] [-P patience] [-r checkpoint] "
 	    "[-S seed]\n"
@@ -161,10 +164,14 @@ static void parse(struct options *o, int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "H:P:S:T:V:d:e:i:j:n:o:qr:t:u")) != -1) {
+	while ((c = getopt(argc, argv, "H:MP:S:T:V:d:e:i:j:n:o:qr:t:u")) !=
+	       -1) {
 		switch (c) {
 		case 'H':
 			set_hparams(o, optarg);
+			break;
+		case 'M':
+			o->mpi = 1;
 			break;
 		case 'P':
 			o->patience = parse_long('P', optarg, 0, 1000000000);
@@ -223,7 +230,7 @@ static void parse(struct options *o, int argc, char **argv)
 		usage();
 	if (o->resume && o->hp_given)
 		die("-r: the hyperparameters come from the checkpoint (only "
-		    "-n, -i, -o, -P, -q, -t, -T and -V may be given)");
+		    "-n, -i, -j, -M, -o, -P, -q, -t, -T and -V may be given)");
 }
 
 /* ---- data ---- */
@@ -235,7 +242,7 @@ static int read_split(struct data *dt, int s, const char *path)
 	struct stroke_reader r;
 	struct drawing d;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	FILE *f = xfopen(path, "rb");
+	FILE *f = cluster_fopen(path);
 	int rc;
 
 	rc = stroke_open(&r, f, name);
@@ -334,6 +341,8 @@ static void log_row(struct trainer *t, const double *v)
 {
 	char buf[64];
 
+	if (!t->writer)
+		return;
 	for (int i = 0; i < NCOL; i++) {
 		if (isnan(v[i]))
 			buf[0] = 0;
@@ -353,6 +362,8 @@ static void open_log(struct trainer *t)
 	struct stat sb;
 	int fresh = stat(t->path_log, &sb) != 0 || sb.st_size == 0;
 
+	if (!t->writer)
+		return;
 	t->log = fopen(t->path_log, "a");
 	if (!t->log)
 		die("%s:", t->path_log);
@@ -373,7 +384,7 @@ static void note(struct trainer *t, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (t->o->quiet)
+	if (t->o->quiet || !t->writer)
 		return;
 	if (t->tty)
 		fputs("\r\033[K", stderr);
@@ -390,7 +401,7 @@ static void status_line(struct trainer *t, double recon, double kl, double cost)
 	double sec = now(t), rate, left;
 	char eta[32] = "";
 
-	if (t->o->quiet || sec - t->last_status < 0.25)
+	if (t->o->quiet || !t->writer || sec - t->last_status < 0.25)
 		return;
 	t->last_status = sec;
 	rate = (double)(st->step - t->step0) / (sec > 0 ? sec : 1);
@@ -498,9 +509,11 @@ static void recover(struct trainer *t)
 	memset(&t->mean, 0, sizeof(t->mean));
 	if (t->tty && !t->o->quiet)
 		fputs("\r\033[K", stderr);
-	warnmsg("step %" PRIu64 " (batch %" PRIu64 "): non-finite loss or "
-		"gradient; back to step %" PRIu64 ", learning rate x%g",
-		at, bad, st->step, st->lr_scale);
+	if (t->writer)
+		warnmsg("step %" PRIu64 " (batch %" PRIu64
+			"): non-finite loss or "
+			"gradient; back to step %" PRIu64 ", learning rate x%g",
+			at, bad, st->step, st->lr_scale);
 }
 
 /* evaluate: mean losses over every batch of split s, without dropout, z
@@ -535,6 +548,8 @@ static void write_model(struct trainer *t, const char *path, int kind)
 {
 	int rc;
 
+	if (!t->writer)
+		return;
 	t->st.elapsed = elapsed(t);
 	if (kind == MODEL_KIND_CHECKPOINT)
 		rc = checkpoint_write(path, &t->m, &t->st);
@@ -621,6 +636,24 @@ static void log_train(struct trainer *t)
 		     row[NCOL - 1]);
 }
 
+/* stop_asked: after an interrupt or at the time limit (rank 0's clock
+ * decides for every process of -M). */
+static int stop_asked(struct trainer *t)
+{
+	int why = interrupted ? 1 : 0;
+
+	if (!why && t->writer && t->o->time_limit > 0 &&
+	    elapsed(t) >= t->o->time_limit)
+		why = 2;
+	if (t->o->mpi)
+		why = cluster_any(why);
+	if (why == 1)
+		note(t, "interrupted at step %" PRIu64, t->st.step);
+	else if (why == 2)
+		note(t, "time limit of %g s reached", t->o->time_limit);
+	return why != 0;
+}
+
 static void run(struct trainer *t)
 {
 	struct train_state *st = &t->st;
@@ -650,14 +683,8 @@ static void run(struct trainer *t)
 		} else if (st->step % (uint64_t)t->o->log_every == 0) {
 			log_train(t);
 		}
-		if (interrupted) {
-			note(t, "interrupted at step %" PRIu64, st->step);
+		if (stop_asked(t))
 			break;
-		}
-		if (t->o->time_limit > 0 && elapsed(t) >= t->o->time_limit) {
-			note(t, "time limit of %g s reached", t->o->time_limit);
-			break;
-		}
 	}
 	if (stop)
 		note(t, "no improvement in %ld evaluations; stopping",
@@ -766,7 +793,11 @@ static void start_fresh(struct trainer *t, const struct options *o)
 
 static void start_resume(struct trainer *t, const struct options *o)
 {
-	if (checkpoint_read(o->resume, &t->m, &t->st) < 0)
+	FILE *f = cluster_fopen(o->resume);
+	int rc = checkpoint_fread(f, o->resume, &t->m, &t->st);
+
+	xfclose(f);
+	if (rc < 0)
 		exit(out_finish(1));
 	if (t->m.kind != MODEL_KIND_CHECKPOINT) {
 		model_free(&t->m);
@@ -814,8 +845,13 @@ static void setup(struct trainer *t)
 	t->keep = hp->use_recurrent_dropout ? hp->recurrent_dropout_prob : 1;
 	batch_init(&t->b);
 	t->len = xcalloc((size_t)hp->batch_size, sizeof(int));
-	shards_init(&t->sh, &t->m.net, t->o->threads, hp->batch_size,
-		    (int)t->m.nmax, 1);
+	if (t->o->mpi)
+		shards_init_comm(&t->sh, &t->m.net, t->o->threads,
+				 hp->batch_size, (int)t->m.nmax, 1,
+				 cluster_comm());
+	else
+		shards_init(&t->sh, &t->m.net, t->o->threads, hp->batch_size,
+			    (int)t->m.nmax, 1);
 	t->good.params = xcalloc(n, sizeof(real));
 	t->good.m = xcalloc(n, sizeof(real));
 	t->good.v = xcalloc(n, sizeof(real));
@@ -826,6 +862,7 @@ static void setup(struct trainer *t)
 			die("SKETCHRNN_INJECT_NAN: bad batch number '%s'", env);
 	}
 	t->tty = isatty(2);
+	t->writer = cluster_rank() == 0;
 	t->last_status = -1;
 	t->elapsed0 = t->st.elapsed;
 	t->step0 = t->st.step;
@@ -835,7 +872,7 @@ static void summary(const struct trainer *t)
 {
 	const struct data *d = t->d;
 
-	if (t->o->quiet)
+	if (t->o->quiet || !t->writer)
 		return;
 	fprintf(stderr, "%s: hyperparameters:\n", progname);
 	hparams_print(stderr, &t->m.hp, "  ");
@@ -886,7 +923,10 @@ int main(int argc, char **argv)
 	train = optind < argc ? argv[optind] : "-";
 	t.o = &o;
 	t.d = &d;
-	prepare_dir(o.outdir);
+	if (o.mpi)
+		cluster_start(&argc, &argv);
+	if (cluster_rank() == 0)
+		prepare_dir(o.outdir);
 	if (o.resume)
 		start_resume(&t, &o);
 	if (read_data(&d, &o, train,
@@ -909,5 +949,6 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	run(&t);
 	cleanup(&t, &d);
+	cluster_end();
 	return out_finish(0);
 }

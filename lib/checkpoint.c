@@ -108,19 +108,32 @@ static int read_state(struct model_in *r, const struct sketchrnn *net,
 	return model_in_reals(r, net, s->adam.v, n, 1);
 }
 
-int checkpoint_read(const char *path, struct model *m, struct train_state *st)
+/* read_file: checkpoint_read from f (NULL: open path). */
+static int read_file(FILE *f, const char *path, struct model *m,
+		     struct train_state *st)
 {
 	struct model_in r;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	rc = model_in_open(&r, path, m);
+	rc = f ? model_in_fopen(&r, f, path, m) : model_in_open(&r, path, m);
 	if (rc == 0 && m->kind == MODEL_KIND_CHECKPOINT)
 		rc = read_state(&r, &m->net, st);
 	rc = model_in_close(&r, m, rc);
 	if (rc < 0)
 		train_state_free(st);
 	return rc;
+}
+
+int checkpoint_read(const char *path, struct model *m, struct train_state *st)
+{
+	return read_file(NULL, path, m, st);
+}
+
+int checkpoint_fread(FILE *f, const char *name, struct model *m,
+		     struct train_state *st)
+{
+	return read_file(f, name, m, st);
 }
 
 void train_state_free(struct train_state *st)

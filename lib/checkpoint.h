@@ -54,6 +54,10 @@ int checkpoint_write(const char *path, const struct model *m,
  * "prog: path: what" with nothing left allocated.
  */
 int checkpoint_read(const char *path, struct model *m, struct train_state *st);
+/* checkpoint_fread: checkpoint_read from the stream f (left open), called
+ * name in messages. */
+int checkpoint_fread(FILE *f, const char *name, struct model *m,
+		     struct train_state *st);
 void train_state_free(struct train_state *st);
 
 #endif

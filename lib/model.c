@@ -720,18 +720,31 @@ static int read_tail(struct model_in *r)
 
 int model_in_open(struct model_in *r, const char *path, struct model *m)
 {
+	FILE *f = fopen(path, "rb");
+	int rc;
+
+	if (!f) {
+		memset(r, 0, sizeof(*r));
+		memset(m, 0, sizeof(*m));
+		warnmsg("%s:", path);
+		return -1;
+	}
+	rc = model_in_fopen(r, f, path, m);
+	r->own = 1;
+	return rc;
+}
+
+int model_in_fopen(struct model_in *r, FILE *f, const char *name,
+		   struct model *m)
+{
 	struct stat sb;
 	long fsize = -1;
 
 	memset(r, 0, sizeof(*r));
 	memset(m, 0, sizeof(*m));
-	r->name = path;
+	r->name = name;
 	r->what = "header";
-	r->f = fopen(path, "rb");
-	if (!r->f) {
-		warnmsg("%s:", path);
-		return -1;
-	}
+	r->f = f;
 	if (fstat(fileno(r->f), &sb) == 0 && S_ISREG(sb.st_mode))
 		fsize = (long)sb.st_size;
 	r->crc = crc32(0L, Z_NULL, 0);
@@ -744,7 +757,7 @@ int model_in_close(struct model_in *r, struct model *m, int rc)
 {
 	if (rc == 0)
 		rc = read_tail(r);
-	if (r->f)
+	if (r->f && r->own)
 		fclose(r->f);
 	r->f = NULL;
 	if (rc < 0)

@@ -167,12 +167,17 @@ struct model_in {
 	long pos;
 	const char *what; /* field being read, for messages */
 	int nhp;	  /* hyperparameters in the file (its version's) */
+	int own;	  /* f is closed by model_in_close */
 };
 
 /* model_in_open: open path and read m up to the end of the weights
  * (m->kind says whether a training section follows).  Returns 0, or -1
  * after "prog: path: what"; model_in_close follows either way. */
 int model_in_open(struct model_in *r, const char *path, struct model *m);
+/* model_in_fopen: model_in_open on the stream f, called name in messages
+ * (model_in_close leaves f open). */
+int model_in_fopen(struct model_in *r, FILE *f, const char *name,
+		   struct model *m);
 /* model_in_u32, _u64, _f64: one field; 0, or -1 after a message. */
 int model_in_u32(struct model_in *r, uint32_t *v);
 int model_in_u64(struct model_in *r, uint64_t *v);

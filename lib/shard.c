@@ -1,11 +1,18 @@
 /* shard.c: data-parallel passes over one batch (see shard.h). */
 #include <cblas.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "shard.h"
 #include "util.h"
+
+/* Bits of each term below its parameter's exponent: 8192 shards of terms
+ * under 2^50 cannot overflow 63 bits. */
+#define SUM_BITS 50
+#define SUM_SHARDS_MAX 8192
+#define EXPO_BAD INT16_MAX /* a term that is not finite */
 
 struct job {
 	struct sketchrnn *net;
@@ -27,7 +34,7 @@ static void *run_job(void *arg)
 	return NULL;
 }
 
-/* run_all: job j on shard j, shard 0 on the calling thread. */
+/* run_all: job j on local shard j, shard 0 on the calling thread. */
 static void run_all(struct shards *s, struct job *jobs)
 {
 	pthread_t tid[SHARD_MAX];
@@ -41,40 +48,75 @@ static void run_all(struct shards *s, struct job *jobs)
 		pthread_join(tid[j], NULL);
 }
 
+void shards_init_comm(struct shards *s, const struct sketchrnn *m, int n, int B,
+		      int T, int with_dropout, const struct shard_comm *comm)
+{
+	int size = comm ? comm->size : 1, rank = comm ? comm->rank : 0;
+
+	memset(s, 0, sizeof(*s));
+	if (n < 1 || n > SHARD_MAX || (long)n * size > B ||
+	    (long)n * size > SUM_SHARDS_MAX)
+		die("%d process%s of %d shards: more shards than the %d "
+		    "drawings of a batch (or than %d)",
+		    size, size == 1 ? "" : "es", n, B, SUM_SHARDS_MAX);
+	s->n = n;
+	s->total = n * size;
+	s->first = n * rank;
+	s->B = B;
+	s->comm = comm;
+	s->off = xcalloc((size_t)s->total + 1, sizeof(int));
+	s->loss = xcalloc((size_t)s->total * 3, sizeof(double));
+	for (int j = 0; j <= s->total; j++)
+		s->off[j] = (int)((long)j * B / s->total);
+	for (int j = 0; j < n; j++) {
+		int g = s->first + j;
+
+		sketchrnn_replica(&s->net[j], m);
+		sketchrnn_batch(&s->net[j], s->off[g + 1] - s->off[g], T,
+				with_dropout);
+	}
+	if (comm) {
+		s->expo = xcalloc((size_t)m->nparams, sizeof(int16_t));
+		s->sum = xcalloc((size_t)m->nparams, sizeof(int64_t));
+	}
+	if (s->total > 1)
+		openblas_set_num_threads(1);
+}
+
 void shards_init(struct shards *s, const struct sketchrnn *m, int n, int B,
 		 int T, int with_dropout)
 {
-	memset(s, 0, sizeof(*s));
 	if (n > B)
 		n = B;
 	if (n > SHARD_MAX)
 		n = SHARD_MAX;
 	if (n < 1)
 		n = 1;
-	s->n = n;
-	s->B = B;
-	for (int j = 0; j <= n; j++)
-		s->off[j] = (int)((long)j * B / n);
-	for (int j = 0; j < n; j++) {
-		sketchrnn_replica(&s->net[j], m);
-		sketchrnn_batch(&s->net[j], s->off[j + 1] - s->off[j], T,
-				with_dropout);
-	}
-	if (n > 1)
-		openblas_set_num_threads(1);
+	shards_init_comm(s, m, n, B, T, with_dropout, NULL);
 }
 
 void shards_free(struct shards *s)
 {
 	for (int j = 0; j < s->n; j++)
 		sketchrnn_free(&s->net[j]);
+	free(s->off);
+	free(s->loss);
+	free(s->expo);
+	free(s->sum);
 	memset(s, 0, sizeof(*s));
 }
 
 void shards_noise(struct shards *s, struct rng *r, double keep)
 {
-	for (int j = 0; j < s->n; j++)
-		sketchrnn_noise(&s->net[j], r, keep);
+	for (int j = 0; j < s->total; j++) {
+		int local = j - s->first;
+
+		if (local >= 0 && local < s->n)
+			sketchrnn_noise(&s->net[local], r, keep);
+		else
+			sketchrnn_noise_skip(
+			    &s->net[0], s->off[j + 1] - s->off[j], r, keep);
+	}
 }
 
 /* share: shard j's weight in the batch's means. */
@@ -89,18 +131,29 @@ double shards_forward(struct shards *s, struct sketchrnn *m,
 {
 	struct job jobs[SHARD_MAX];
 	long row = (long)(s->net[0].T + 1) * 5;
+	double *loss = s->loss;
 
-	for (int j = 0; j < s->n; j++)
-		jobs[j] =
-		    (struct job){&s->net[j],	  strokes + s->off[j] * row,
-				 len + s->off[j], kl_weight,
-				 kl_tolerance,	  0};
-	run_all(s, jobs);
-	m->ls = m->lp = m->kl = 0;
 	for (int j = 0; j < s->n; j++) {
-		m->ls += share(s, j) * s->net[j].ls;
-		m->lp += share(s, j) * s->net[j].lp;
-		m->kl += share(s, j) * s->net[j].kl;
+		int b = s->off[s->first + j];
+
+		jobs[j] = (struct job){&s->net[j], strokes + b * row, len + b,
+				       kl_weight,  kl_tolerance,      0};
+	}
+	run_all(s, jobs);
+	for (int j = 0; j < s->n; j++) {
+		double *v = loss + 3 * (s->first + j);
+
+		v[0] = s->net[j].ls;
+		v[1] = s->net[j].lp;
+		v[2] = s->net[j].kl;
+	}
+	if (s->comm)
+		s->comm->allgather(s->comm->ctx, loss, 3 * s->n);
+	m->ls = m->lp = m->kl = 0;
+	for (int j = 0; j < s->total; j++) {
+		m->ls += share(s, j) * loss[3 * j];
+		m->lp += share(s, j) * loss[3 * j + 1];
+		m->kl += share(s, j) * loss[3 * j + 2];
 	}
 	m->kl_c = 0;
 	if (m->cfg.conditional)
@@ -115,6 +168,132 @@ double shards_forward(struct shards *s, struct sketchrnn *m,
 	return m->cost;
 }
 
+/* exponent: e with |x| < 2^e, 2^(e-1) <= |x| for normal numbers;
+ * EXPO_BAD for infinities and NaN.  scaled: the term a x 2^k as an integer
+ * (truncated). */
+#ifdef SKETCH_DOUBLE
+static int exponent(real x)
+{
+	int e;
+
+	if (!isfinite(x))
+		return EXPO_BAD;
+	if (x == 0)
+		return INT16_MIN;
+	frexp(x, &e);
+	return e;
+}
+
+static int64_t scaled(double a, real x, int k)
+{
+	return (int64_t)ldexp(a * x, k);
+}
+
+static real unscaled(int64_t q, int k)
+{
+	return ldexp((double)q, k);
+}
+#else
+/* From the bits: zero and subnormals get the smallest normal's -125. */
+static int exponent(real x)
+{
+	uint32_t u;
+	int b;
+
+	memcpy(&u, &x, sizeof u);
+	b = (int)(u >> 23 & 0xff);
+	return b == 0xff ? EXPO_BAD : (b ? b : 1) - 126;
+}
+
+/* pow2: 2^k for -1022 <= k <= 1023 (here -175 .. 175). */
+static double pow2(int k)
+{
+	uint64_t u = (uint64_t)(1023 + k) << 52;
+	double d;
+
+	memcpy(&d, &u, sizeof d);
+	return d;
+}
+
+static int64_t scaled(double a, real x, int k)
+{
+	return (int64_t)(a * (double)x * pow2(k));
+}
+
+static real unscaled(int64_t q, int k)
+{
+	return (real)((double)q * pow2(k));
+}
+#endif
+
+/* The terms of parameter i: g[j][i] of each local shard j, times a[j]. */
+struct terms {
+	const real *g[SHARD_MAX];
+	double a[SHARD_MAX];
+	int n;
+};
+
+/* local_expo: the largest exponent of parameter i's local terms. */
+static int local_expo(const struct terms *t, long i)
+{
+	int e = INT16_MIN;
+
+	for (int j = 0; j < t->n; j++) {
+		int f = exponent(t->g[j][i]);
+
+		e = f > e ? f : e;
+	}
+	return e;
+}
+
+/* local_sum: parameter i's local terms as integers of exponent e. */
+static int64_t local_sum(const struct terms *t, long i, int e)
+{
+	int64_t q = 0;
+
+	for (int j = 0; j < t->n; j++)
+		q += scaled(t->a[j], t->g[j][i], SUM_BITS - e);
+	return q;
+}
+
+static real result(int64_t q, int e)
+{
+	return e == EXPO_BAD ? (real)NAN : unscaled(q, e - SUM_BITS);
+}
+
+/* exact_sum: m->grads = sum over the batch's shards of share * grads, as
+ * shard.h says: exponents, integer terms, and once rounded.  One pass by
+ * parameter in a process alone; with others, a pass before each exchange. */
+static void exact_sum(struct shards *s, struct sketchrnn *m)
+{
+	long n = m->nparams;
+	struct terms t = {.n = s->n};
+	int16_t *ex = s->expo;
+	int64_t *q = s->sum;
+
+	for (int j = 0; j < s->n; j++) {
+		t.g[j] = s->net[j].grads;
+		t.a[j] = share(s, s->first + j);
+	}
+	if (!s->comm) {
+		for (long i = 0; i < n; i++) {
+			int e = local_expo(&t, i);
+
+			m->grads[i] =
+			    result(e == EXPO_BAD ? 0 : local_sum(&t, i, e), e);
+		}
+		return;
+	}
+	for (long i = 0; i < n; i++)
+		ex[i] = (int16_t)local_expo(&t, i);
+	s->comm->max_i16(s->comm->ctx, ex, n);
+	for (long i = 0; i < n; i++)
+		q[i] = ex[i] == EXPO_BAD ? 0 : local_sum(&t, i, ex[i]);
+	s->comm->sum_i64(s->comm->ctx, q, n);
+	for (long i = 0; i < n; i++)
+		m->grads[i] = result(q[i], ex[i]);
+}
+
 void shards_backward(struct shards *s, struct sketchrnn *m)
 {
 	struct job jobs[SHARD_MAX];
@@ -123,13 +302,10 @@ void shards_backward(struct shards *s, struct sketchrnn *m)
 	for (int j = 0; j < s->n; j++)
 		jobs[j] = (struct job){.net = &s->net[j], .backward = 1};
 	run_all(s, jobs);
+	if (s->total > 1) {
+		exact_sum(s, m);
+		return;
+	}
 	for (long i = 0; i < n; i++)
 		m->grads[i] = (real)share(s, 0) * s->net[0].grads[i];
-	for (int j = 1; j < s->n; j++) {
-		real a = (real)share(s, j);
-		const real *g = s->net[j].grads;
-
-		for (long i = 0; i < n; i++)
-			m->grads[i] += a * g[i];
-	}
 }

@@ -396,6 +396,30 @@ void sketchrnn_noise(struct sketchrnn *m, struct rng *r, double keep)
 	lstm_mask_fill(m->adec.mask, n * m->dec.H, keep, r);
 }
 
+/* skip_masks: the draws of lstm_mask_fill(mask, n, ...), one per pair. */
+static void skip_masks(long n, struct rng *r)
+{
+	for (long i = 0; i < n; i += 2)
+		rng_u64(r);
+}
+
+void sketchrnn_noise_skip(const struct sketchrnn *m, int B, struct rng *r,
+			  double keep)
+{
+	long n = (long)m->T * B;
+
+	if (m->cfg.conditional)
+		for (long i = 0; i < (long)B * m->cfg.z_size; i++)
+			rng_normal(r);
+	if (!(keep < 1 && m->adec.mask))
+		return;
+	if (m->cfg.conditional) {
+		skip_masks(n * m->enc.H, r);
+		skip_masks(n * m->enc.H, r);
+	}
+	skip_masks(n * m->dec.H, r);
+}
+
 /* add_rows: y[rows, n] += b[n]. */
 static void add_rows(real *y, const real *b, long rows, int n)
 {

@@ -1,0 +1,124 @@
+#!/bin/sh
+# train -M (train(1), MPI): an MPI job of k processes of n shards trains
+# byte for byte as one train -j k*n (model, best model, log and checkpoint
+# but for its seconds-of-training field and CRC), resumes exactly (an MPI
+# run from a local checkpoint and back), reads its input on rank 0 alone
+# (stdin too) and writes files on rank 0 alone; bad input, too many shards
+# and a killed process end the whole job with a message, never a hang.
+. "$(dirname "$0")/lib.sh"
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# MPI's own allocations at start-up are not ours to check for leaks
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
+# mpirun NP ARGS...: train -M on NP local processes, ended after 120 s
+mpi() {
+	np=$1; shift
+	timeout -k 5 120 mpirun -np "$np" --oversubscribe --bind-to none \
+		--mca btl self,vader train -M "$@"
+}
+
+NPZ=$DATA/sketchrnn/aaron_sheep.npz
+for s in train valid test; do
+	npz2stroke -s $s "$NPZ" > "$TMP/raw.$s" || t_fail "npz2stroke -s $s"
+done
+normalize -m 60 "$TMP/raw.train" > "$TMP/train"
+normalize -m 60 -F "$TMP/train" "$TMP/raw.valid" > "$TMP/valid"
+normalize -m 60 -F "$TMP/train" "$TMP/raw.test" > "$TMP/test"
+H=enc_rnn_size=8,dec_rnn_size=16,z_size=4,num_mixture=3,batch_size=10
+H=$H,save_every=10
+A="-q -V $TMP/valid -T $TMP/test"
+
+# logrows FILE: the log but its elapsed_s column and the rows of a run's
+# final test (a resumed run's log has one at each end of a run).
+logrows() {
+	cut -d, -f1-12 "$1" | awk -F, '!($4 == "" && $7 == "")'
+}
+
+# same_run DESC DIR1 DIR2: the same model files, log and checkpoint (but
+# for the seconds-of-training field, 96 bytes past the model's size, and
+# the CRC).
+same_run() {
+	for f in model.skm best.skm; do
+		t_cmp "$1: $f" "$2/$f" "$3/$f"
+	done
+	logrows "$2/log.csv" > "$TMP/log1"
+	logrows "$3/log.csv" > "$TMP/log2"
+	t_cmp "$1: log.csv but elapsed_s" "$TMP/log1" "$TMP/log2"
+	m=$(wc -c < "$2/model.skm") c=$(wc -c < "$2/checkpoint.skm")
+	d=$(cmp -l "$2/checkpoint.skm" "$3/checkpoint.skm" | awk -v m="$m" \
+		-v c="$c" '$1 <= m + 96 || ($1 > m + 104 && $1 <= c - 4)' | wc -l)
+	t_eq "$1: checkpoint.skm but time and CRC" "0 $c" \
+		"$d $(wc -c < "$3/checkpoint.skm")"
+}
+
+# --- k processes of n shards = train -j k*n ---
+for kn in "2 1" "2 2" "3 1"; do
+	set -- $kn
+	k=$1 n=$2 j=$(($1 * $2))
+	t_ok "train -j $j: 20 steps" train $A -H $H -j $j -n 20 \
+		-o "$TMP/j$j" "$TMP/train"
+	t_ok "$k processes of -j $n: 20 steps" mpi $k $A -H $H -j $n -n 20 \
+		-o "$TMP/m$k$n" "$TMP/train"
+	same_run "$k x $n = -j $j" "$TMP/j$j" "$TMP/m$k$n"
+done
+t_true "the runs learned (step 20 recon below step 10's)" "$(awk -F, \
+	'NR == 2 { a = $4 } NR == 4 { b = $4 } END { print (b < a) }' \
+	"$TMP/j2/log.csv")" -eq 1
+
+# --- resume: MPI from a local checkpoint, local from an MPI one ---
+t_ok "train -j 2: 10 steps" train $A -H $H -n 10 -o "$TMP/r" "$TMP/train"
+t_ok "2 processes resume it to 20" mpi 2 $A -j 1 -r "$TMP/r/checkpoint.skm" \
+	-n 20 -o "$TMP/r" "$TMP/train"
+same_run "10 local + 10 MPI = 20 local" "$TMP/j2" "$TMP/r"
+t_ok "2 processes: 10 steps" mpi 2 $A -H $H -j 1 -n 10 -o "$TMP/r2" \
+	"$TMP/train"
+t_ok "train -j 2 resumes it to 20" train $A -r "$TMP/r2/checkpoint.skm" \
+	-n 20 -o "$TMP/r2" "$TMP/train"
+same_run "10 MPI + 10 local = 20 local" "$TMP/j2" "$TMP/r2"
+
+# --- rank 0 reads (stdin too) and writes; the others do neither ---
+mkdir -p "$TMP/w0" "$TMP/w1"
+t_ok "stdin, run in two directories" timeout -k 5 120 mpirun --oversubscribe \
+	--bind-to none --mca btl self,vader \
+	-np 1 -wdir "$TMP/w0" train -M $A -H $H -j 1 -n 20 -o out : \
+	-np 1 -wdir "$TMP/w1" train -M $A -H $H -j 1 -n 20 -o out \
+	< "$TMP/train"
+same_run "from stdin" "$TMP/j2" "$TMP/w0/out"
+t_true "rank 1 wrote nothing" ! -e "$TMP/w1/out"
+t_true "nothing on stdout" ! -s "$TMP/t.out"
+
+# --- failures end the job with a message ---
+t_bad "a missing file" "train: $TMP/nothere: No such file" \
+	mpi 2 -q -H $H -n 20 -o "$TMP/f" "$TMP/nothere"
+head -c 5000 "$TMP/train" > "$TMP/trunc"
+t_bad "a truncated stream" "trunc:record [0-9]*: .*truncated" \
+	mpi 2 -q -H $H -n 20 -o "$TMP/f" "$TMP/trunc"
+t_bad "more shards than drawings in a batch" \
+	"2 processes of 6 shards: more shards than the 10 drawings" \
+	mpi 2 -q -H $H -j 6 -n 20 -o "$TMP/f" "$TMP/train"
+t_bad "-M with -r's hyperparameters" "-r: the hyperparameters" \
+	mpi 2 -q -H $H -r "$TMP/r/checkpoint.skm" -o "$TMP/f" "$TMP/train"
+
+# a process killed mid-run: mpirun ends the others, the checkpoint stays
+mpi 2 -q -H $H -j 1 -n 1000000 -o "$TMP/k" "$TMP/train" \
+	> "$TMP/k.out" 2> "$TMP/k.err" &
+job=$!
+i=0
+while [ $i -lt 300 ] && [ ! -s "$TMP/k/checkpoint.skm" ]; do
+	sleep 0.1; i=$((i + 1))
+done
+victim=$(pgrep -f "train -M -q -H $H -j 1 -n 1000000 -o $TMP/k" | tail -1)
+start=$(date +%s)
+[ -n "$victim" ] && kill -9 $victim
+wait $job
+st=$?
+took=$(($(date +%s) - start))
+t_true "killed process: the job ends, status $st, in $took s" \
+	"$st" -ne 0 -a "$st" -ne 124 -a "$took" -lt 60
+t_true "killed process: mpirun says so" \
+	"$(grep -c 'signal 9\|Killed' "$TMP/k.err")" -ge 1
+t_true "killed process: no train left" \
+	-z "$(pgrep -f "train -M -q -H $H -j 1 -n 1000000 -o $TMP/k")"
+t_ok "killed process: the checkpoint reads back" \
+	train -q -r "$TMP/k/checkpoint.skm" -n 1 -o "$TMP/k2" "$TMP/train"
+t_done
