@@ -1,9 +1,11 @@
 /*
  * pick: some drawings of a stroke(5) stream: skip the first S, then keep
- * N, or keep those whose key_id or word is given.  The stream header
+ * N, or keep those whose key_id or word is given, or every m-th (a split
+ * by position).  The stream header
  * (normalisation and scale factor) passes through; drawings are copied
  * unchanged.  Like head(1) and grep(1) for strokes.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +18,8 @@ struct options {
 	long count;	  /* -n: drawings to keep (0: all) */
 	const char *key;  /* -k: keep only this key_id */
 	const char *word; /* -w: keep only this word */
+	long period;	  /* -p m:lo-hi: keep i when i mod m is in lo..hi */
+	long lo, hi;
 };
 
 /* The output, across inputs. */
@@ -27,8 +31,8 @@ struct output {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: pick [-k key_id] [-n count] [-s skip] "
-			"[-w word] [file ...]\n");
+	fprintf(stderr, "usage: pick [-k key_id] [-n count] [-p m:r[-r]] "
+			"[-s skip] [-w word] [file ...]\n");
 	exit(1);
 }
 
@@ -59,7 +63,12 @@ static int copy(FILE *f, const char *name, const struct options *o,
 	}
 	drawing_init(&d);
 	while ((rc = stroke_read(&r, &d)) > 0) {
-		if (!wanted(&d, o) || out->seen++ < o->skip)
+		long i;
+
+		if (!wanted(&d, o) || (i = out->seen++ - o->skip) < 0)
+			continue;
+		if (o->period &&
+		    (i % o->period < o->lo || i % o->period > o->hi))
 			continue;
 		stroke_put(&out->w, &d);
 		if (o->count && ++out->kept == o->count) {
@@ -71,22 +80,50 @@ static int copy(FILE *f, const char *name, const struct options *o,
 	return rc;
 }
 
+/* parse_period: -p m:r or m:lo-hi, 0 <= lo <= hi < m, decimal. */
+static void parse_period(struct options *o, const char *s)
+{
+	char *end;
+	long m, lo, hi;
+
+	if (!isdigit((unsigned char)*s))
+		goto bad;
+	m = strtol(s, &end, 10);
+	if (*end != ':' || m < 1 || m > 1000000000 ||
+	    !isdigit((unsigned char)end[1]))
+		goto bad;
+	lo = hi = strtol(end + 1, &end, 10);
+	if (*end == '-' && isdigit((unsigned char)end[1]))
+		hi = strtol(end + 1, &end, 10);
+	if (*end || hi < lo || hi >= m)
+		goto bad;
+	o->period = m;
+	o->lo = lo;
+	o->hi = hi;
+	return;
+bad:
+	die("-p: bad value '%s' (want m:r or m:lo-hi, 0 <= lo <= hi < m)", s);
+}
+
 int main(int argc, char **argv)
 {
-	struct options o = {0, 0, NULL, NULL};
+	struct options o = {0, 0, NULL, NULL, 0, 0, 0};
 	struct output out; /* its writer ended by out_close() */
 	int c, i, rc = 0;
 	FILE *f;
 
 	util_init(argv[0]);
 	memset(&out, 0, sizeof out);
-	while ((c = getopt(argc, argv, "k:n:s:w:")) != -1) {
+	while ((c = getopt(argc, argv, "k:n:p:s:w:")) != -1) {
 		switch (c) {
 		case 'k':
 			o.key = optarg;
 			break;
 		case 'n':
 			o.count = parse_long(c, optarg, 1, 1L << 40);
+			break;
+		case 'p':
+			parse_period(&o, optarg);
 			break;
 		case 's':
 			o.skip = parse_long(c, optarg, 0, 1L << 40);

@@ -5,12 +5,15 @@
 #   DATASET -> train/valid/test stroke streams -> normalize -> train
 #           -> plot-loss.sh (loss.png), decode | stroke2svg (samples.svg)
 #
-# Usage: pipelines/train.sh [-H name=value,...] [-n steps] [-t seconds]
-#                           dataset preset [outdir]
+# Usage: pipelines/train.sh [-H name=value,...] [-L launcher] [-n steps]
+#                           [-t seconds] dataset preset [outdir]
 #
-#   dataset  a sketch-rnn .npz (its train/valid/test splits are used), or a
+#   dataset  a sketch-rnn .npz (its train/valid/test splits are used), a
 #            Quick, Draw! .ndjson file (lines split 18:1:1 by position:
-#            line i goes to valid when i mod 20 = 18, to test when 19)
+#            line i goes to valid when i mod 20 = 18, to test when 19), or
+#            a normalised stroke stream, .strk, as pipelines/preprocess.sh
+#            writes (split the same way, kept as they are: not normalised
+#            again, no drawing dropped)
 #   preset   small  encoder 128 units per direction, decoder 256, N_z 64,
 #                   M 20, layer_norm cells (the reference README's advice
 #                   under 10K drawings), batch 50, learning rate 0.003, a
@@ -34,6 +37,9 @@
 #   -H       hyperparameters that override the preset's (as train -H),
 #            for example -H learning_rate=0.001 for under about 1000
 #            drawings, where the small preset's 0.003 overfits sooner
+#   -L       the command that runs train, split into words, for an MPI
+#            job: "mpirun -np 4 --hostfile hosts train -M -j 8" (what
+#            pipelines/train-cluster.sh gives)
 #   -n       stop after this many steps in all (default: the preset's)
 #   -t       stop after this many seconds of training in all
 #
@@ -46,15 +52,16 @@ PATH=$top/build/bin:$top/pipelines:$PATH
 export PATH
 
 usage() {
-	echo "usage: train.sh [-H name=value,...] [-n steps] [-t seconds]" \
-		"dataset preset [outdir]" >&2
+	echo "usage: train.sh [-H name=value,...] [-L launcher] [-n steps]" \
+		"[-t seconds] dataset preset [outdir]" >&2
 	exit 1
 }
 
-steps= limit= extra=
-while getopts H:n:t: opt; do
+steps= limit= extra= launch=
+while getopts H:L:n:t: opt; do
 	case $opt in
 	H) extra=$OPTARG ;;
+	L) launch=$OPTARG ;;
 	n) steps=$OPTARG ;;
 	t) limit=$OPTARG ;;
 	*) usage ;;
@@ -97,6 +104,10 @@ if [ ! -s "$out/test.strk" ]; then
 		for s in train valid test; do
 			npz2stroke -s $s "$data" > "$out/raw.$s.strk"
 		done ;;
+	*.strk)
+		pick -p 20:0-17 "$data" > "$out/train.strk"
+		pick -p 20:18 "$data" > "$out/valid.strk"
+		pick -p 20:19 "$data" > "$out/test.strk" ;;
 	*.ndjson)
 		awk -v o="$out" '{ r = (NR - 1) % 20
 			f = r == 18 ? "valid" : r == 19 ? "test" : "train"
@@ -105,24 +116,27 @@ if [ ! -s "$out/test.strk" ]; then
 			ndjson2stroke "$out/raw.$s.ndjson" > "$out/raw.$s.strk"
 		done ;;
 	*)
-		echo "train.sh: $data: want a .npz or .ndjson file" >&2
+		echo "train.sh: $data: want a .npz, .ndjson or .strk file" >&2
 		exit 1 ;;
 	esac
-	normalize -m 250 "$out/raw.train.strk" > "$out/train.strk"
-	for s in valid test; do
-		normalize -m 250 -F "$out/train.strk" "$out/raw.$s.strk" \
-			> "$out/$s.strk"
-	done
-	rm -f "$out"/raw.*
+	if [ -s "$out/raw.train.strk" ]; then
+		normalize -m 250 "$out/raw.train.strk" > "$out/train.strk"
+		for s in valid test; do
+			normalize -m 250 -F "$out/train.strk" \
+				"$out/raw.$s.strk" > "$out/$s.strk"
+		done
+		rm -f "$out"/raw.*
+	fi
 fi
 
 set -- -n "$steps" -o "$out" -V "$out/valid.strk" -T "$out/test.strk"
 [ -n "$limit" ] && set -- "$@" -t "$limit"
+trainer=${launch:-train} # split into words on purpose
 if [ -s "$out/checkpoint.skm" ]; then
 	echo "train.sh: continuing $out/checkpoint.skm" >&2
-	train -r "$out/checkpoint.skm" "$@" "$out/train.strk"
+	$trainer -r "$out/checkpoint.skm" "$@" "$out/train.strk"
 else
-	train -H "$hp" "$@" "$out/train.strk"
+	$trainer -H "$hp" "$@" "$out/train.strk"
 fi
 if command -v gnuplot > /dev/null; then
 	plot-loss.sh "$out/log.csv" "$out/loss.png"

@@ -4,7 +4,8 @@
 # but for its seconds-of-training field and CRC), resumes exactly (an MPI
 # run from a local checkpoint and back), reads its input on rank 0 alone
 # (stdin too) and writes files on rank 0 alone; bad input, too many shards
-# and a killed process end the whole job with a message, never a hang.
+# and a killed process end the whole job with a message, never a hang;
+# pipelines/train-cluster.sh on a hostfile of this machine is train.sh.
 . "$(dirname "$0")/lib.sh"
 
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -86,6 +87,35 @@ t_ok "stdin, run in two directories" timeout -k 5 120 mpirun --oversubscribe \
 same_run "from stdin" "$TMP/j2" "$TMP/w0/out"
 t_true "rank 1 wrote nothing" ! -e "$TMP/w1/out"
 t_true "nothing on stdout" ! -s "$TMP/t.out"
+
+# --- the workflow: preprocess.sh, then train-cluster.sh on a hostfile ---
+mkdir -p "$TMP/qd"
+head -n 400 "$DATA/quickdraw/monkey-1000.simplified.ndjson" \
+	> "$TMP/qd/monkey.ndjson"
+t_ok "preprocess.sh: ndjson to a normalised stream" preprocess.sh \
+	-r "-e 2" -m 250 "$TMP/qd" "$TMP/st"
+echo "localhost slots=2 # this machine first" > "$TMP/hosts"
+export MPIRUN_OPTS="--oversubscribe --bind-to none --mca btl self,vader"
+t_ok "train-cluster.sh: 2 processes of 1 shard" train-cluster.sh \
+	-f "$TMP/hosts" -N 2 -j 1 -n 20 "$TMP/st/monkey.strk" tiny "$TMP/tc"
+t_ok "train.sh: the same run on one machine" train.sh -n 20 \
+	"$TMP/st/monkey.strk" tiny "$TMP/ts"
+same_run "train-cluster.sh = train.sh" "$TMP/ts" "$TMP/tc"
+n=$(stroke2txt "$TMP/st/monkey.strk" | grep -c '^drawing')
+t_eq "train.sh: the $n drawings split 18:1:1" \
+	"$(awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) c[i % 20 < 18 ? 0 : \
+	i % 20 - 17]++; print c[0], c[1], c[2] }')" "$(for s in train valid \
+	test; do stroke2txt "$TMP/tc/$s.strk" | grep -c '^drawing'; done | xargs)"
+t_true "train-cluster.sh: loss curves and samples" \
+	-s "$TMP/tc/samples.svg" -a -s "$TMP/tc/log.csv"
+t_ok "train-cluster.sh continues its checkpoint" train-cluster.sh \
+	-f "$TMP/hosts" -N 2 -j 1 -n 40 "$TMP/st/monkey.strk" tiny "$TMP/tc"
+t_eq "train-cluster.sh: at step 40" 40 \
+	"$(awk -F, 'END { gsub(/"/, "", $1); print $1 }' "$TMP/tc/log.csv")"
+echo "node9 slots=2" > "$TMP/hosts2"
+t_bad "train-cluster.sh: the first host elsewhere" \
+	"the first host, node9, is not this machine" \
+	train-cluster.sh -f "$TMP/hosts2" -n 20 "$NPZ" tiny "$TMP/tc2"
 
 # --- failures end the job with a message ---
 t_bad "a missing file" "train: $TMP/nothere: No such file" \
