@@ -5,6 +5,7 @@
 # run from a local checkpoint and back), reads its input on rank 0 alone
 # (stdin too) and writes files on rank 0 alone; bad input, too many shards
 # and a killed process end the whole job with a message, never a hang;
+# SIGTERM stops every process at one step, checkpointed;
 # pipelines/train-cluster.sh on a hostfile of this machine is train.sh.
 . "$(dirname "$0")/lib.sh"
 
@@ -128,6 +129,26 @@ t_bad "more shards than drawings in a batch" \
 	mpi 2 -q -H $H -j 6 -n 20 -o "$TMP/f" "$TMP/train"
 t_bad "-M with -r's hyperparameters" "-r: the hyperparameters" \
 	mpi 2 -q -H $H -r "$TMP/r/checkpoint.skm" -o "$TMP/f" "$TMP/train"
+
+# SIGTERM to mpirun (as a batch system sends): every process stops at the
+# same step and rank 0 checkpoints it
+timeout -k 5 120 mpirun -np 2 --oversubscribe --bind-to none --mca btl \
+	self,vader train -M -q -H $H -j 1 -n 1000000 -o "$TMP/i" "$TMP/train" \
+	2> "$TMP/i.err" &
+job=$! # timeout, which passes the signal on to mpirun
+i=0
+while [ $i -lt 300 ] && [ ! -s "$TMP/i/checkpoint.skm" ]; do
+	sleep 0.1; i=$((i + 1))
+done
+kill -TERM $job
+wait $job
+step=$(awk -F, 'END { gsub(/"/, "", $1); print $1 }' "$TMP/i/log.csv")
+t_true "SIGTERM: stopped at step $step, before the end" \
+	"${step:-0}" -gt 0 -a "${step:-0}" -lt 1000000
+t_ok "SIGTERM: the checkpoint resumes (MPI)" mpi 2 -q -j 1 \
+	-r "$TMP/i/checkpoint.skm" -n $((step + 10)) -o "$TMP/i" "$TMP/train"
+t_eq "SIGTERM: resumed to step $((step + 10))" "$((step + 10))" \
+	"$(awk -F, 'END { gsub(/"/, "", $1); print $1 }' "$TMP/i/log.csv")"
 
 # a process killed mid-run: mpirun ends the others, the checkpoint stays
 mpi 2 -q -H $H -j 1 -n 1000000 -o "$TMP/k" "$TMP/train" \
