@@ -11,6 +11,8 @@
 #   t_true DESC EXPR            a shell test expression holds ([ EXPR ])
 #   serve DIR                   DIR over HTTP on localhost (sets PORT)
 #   npyh FILE HEADER            an .npy file of that header, then stdin
+#   sheep_splits                short aaron_sheep drawings, normalised, in
+#                               $TMP/train, $TMP/valid, $TMP/test; TINY
 # and near A B (for t_ok): two stroke streams hold the same drawings, offsets
 # within 1e-4.
 # Every check reaches the exit status: a script with a failure exits 1.
@@ -86,6 +88,20 @@ near() {
 }
 
 t_done() { exit $T_FAILED; }
+
+# sheep_splits: the aaron_sheep drawings of at most 60 points, normalised,
+# in $TMP/train, $TMP/valid and $TMP/test, and TINY, the hyperparameters
+# of a tiny model (for short training runs).
+sheep_splits() {
+	TINY=enc_rnn_size=8,dec_rnn_size=16,z_size=4,num_mixture=3,batch_size=10
+	for s in train valid test; do
+		npz2stroke -s $s "$DATA/sketchrnn/aaron_sheep.npz" \
+			> "$TMP/raw.$s" || t_fail "npz2stroke -s $s"
+	done
+	normalize -m 60 "$TMP/raw.train" > "$TMP/train"
+	normalize -m 60 -F "$TMP/train" "$TMP/raw.valid" > "$TMP/valid"
+	normalize -m 60 -F "$TMP/train" "$TMP/raw.test" > "$TMP/test"
+}
 
 # npyh FILE HEADER: an .npy file (version 1.0) of the header text HEADER,
 # then stdin.

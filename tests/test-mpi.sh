@@ -20,14 +20,8 @@ mpi() {
 }
 
 NPZ=$DATA/sketchrnn/aaron_sheep.npz
-for s in train valid test; do
-	npz2stroke -s $s "$NPZ" > "$TMP/raw.$s" || t_fail "npz2stroke -s $s"
-done
-normalize -m 60 "$TMP/raw.train" > "$TMP/train"
-normalize -m 60 -F "$TMP/train" "$TMP/raw.valid" > "$TMP/valid"
-normalize -m 60 -F "$TMP/train" "$TMP/raw.test" > "$TMP/test"
-H=enc_rnn_size=8,dec_rnn_size=16,z_size=4,num_mixture=3,batch_size=10
-H=$H,save_every=10
+sheep_splits
+H=$TINY,save_every=10
 A="-q -V $TMP/valid -T $TMP/test"
 
 # logrows FILE: the log but its elapsed_s column and the rows of a run's

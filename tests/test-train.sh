@@ -10,14 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 
 NPZ=$DATA/sketchrnn/aaron_sheep.npz
-for s in train valid test; do
-	npz2stroke -s $s "$NPZ" > "$TMP/raw.$s" || t_fail "npz2stroke -s $s"
-done
-normalize -m 60 "$TMP/raw.train" > "$TMP/train"
-normalize -m 60 -F "$TMP/train" "$TMP/raw.valid" > "$TMP/valid"
-normalize -m 60 -F "$TMP/train" "$TMP/raw.test" > "$TMP/test"
-H=enc_rnn_size=8,dec_rnn_size=16,z_size=4,num_mixture=3,batch_size=10
-H=$H,save_every=50
+sheep_splits
+H=$TINY,save_every=50
 TR="train -q -H $H -V $TMP/valid"
 
 # field FILE ROW COLUMN: one field of the CSV log (row 1 is the header).
