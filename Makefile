@@ -36,7 +36,9 @@ TEST_SRC = $(sort $(wildcard tests/*_test.c))
 TEST_BINS = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # helpers of the test scripts (not tests themselves, not installed)
 TEST_TOOLS = $(BUILD)/tests/mdn_dump
-BENCH_SRC = $(sort $(wildcard bench/*.c))
+# bench/allreduce.c needs MPI (built with $(TRAIN_CC), below)
+BENCH_SRC = $(filter-out $(if $(filter 1,$(MPI)),,bench/allreduce.c), \
+	$(sort $(wildcard bench/*.c)))
 BENCH_BINS = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEB_PACKAGES = build-essential libopenblas-dev libjson-c-dev libcsv-dev \
@@ -184,6 +186,12 @@ $(BUILD)/bench/ndjson_scan: bench/ndjson_scan.c $(NDJSON_OBJ) $(NDJSON_HDR) \
 		$(BUILD)/libsketch.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(NDJSON_OBJ) \
+		$(BUILD)/libsketch.a $(LDLIBS)
+
+# allreduce: the exchange of a train -M step (bench/mpi.sh); with MPI only
+$(BUILD)/bench/allreduce: bench/allreduce.c $(BUILD)/libsketch.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(TRAIN_CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< \
 		$(BUILD)/libsketch.a $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libsketch.a $(LIB_HDR)
