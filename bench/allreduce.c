@@ -21,11 +21,12 @@
  * the exact sum of one process alone (one pass: exponent, integer terms,
  * rounding) and the three passes of a process of train -M (exponents;
  * terms; rounding, with the exchange between them), copies of lib/shard.c's
- * float code, then adam_step over P.  Last, sketchrnn_noise_skip for a
- * batch of 50 drawings of the small preset (layer-norm encoder 128,
- * decoder 256, N_z 64, N_max 250, recurrent dropout): the draws each
- * process of train -M makes, and discards, for the drawings of the other
- * processes' shards.  Medians over the repetitions.
+ * float code, then adam_step over P.  Last, the noise of a batch of 50
+ * drawings of the small preset (layer-norm encoder 128, decoder 256, N_z
+ * 64, N_max 250, recurrent dropout), which each process of train -M passes
+ * over for the drawings of the other processes' shards: its draws stepped
+ * one by one, and the jump matrix (rng.h) over them, built and applied.
+ * Medians over the repetitions.
  */
 #include <math.h>
 #include <stdint.h>
@@ -317,7 +318,9 @@ static void local(long n, int reps, int shards)
 	free(tm);
 }
 
-/* noise_skip: sketchrnn_noise_skip for 50 drawings of the small preset. */
+/* noise_skip: the draws of 50 drawings of the small preset, as train -M
+ * passes over them for the other processes' shards: stepped one by one,
+ * and by the jump matrix (built once a run, applied each step). */
 static void noise_skip(int reps)
 {
 	struct sketchrnn_config cfg = {.conditional = 1,
@@ -329,25 +332,49 @@ static void noise_skip(int reps)
 				       .num_mixture = 20};
 	struct sketchrnn m;
 	struct rng r;
-	double *t = xmalloc((size_t)reps * sizeof(double)), mt;
+	static struct rng_jump j;
+	double *t = xmalloc((size_t)reps * sizeof(double)), *u, ms, mb, ma;
 	int B = 50;
+	uint64_t n;
 
+	u = xmalloc((size_t)reps * sizeof(double));
 	sketchrnn_build(&m, &cfg);
 	sketchrnn_batch(&m, 1, 250, 1);
+	n = sketchrnn_noise_draws(&m, B, 0.9);
 	rng_seed(&r, 1);
 	for (int k = -1; k < reps; k++) {
 		double t0 = now();
 
-		sketchrnn_noise_skip(&m, B, &r, 0.9);
+		for (uint64_t i = 0; i < n; i++)
+			rng_u64(&r);
 		if (k >= 0)
 			t[k] = now() - t0;
 	}
-	mt = median(t, reps);
-	printf("noise_skip: small preset, %d drawings %.3f ms, %.1f us a "
-	       "drawing (median of %d)\n",
-	       B, 1e3 * mt, 1e6 * mt / B, reps);
+	ms = median(t, reps);
+	for (int k = -1; k < reps && k < 10; k++) {
+		double t0 = now();
+
+		rng_jump_init(&j, n);
+		if (k >= 0)
+			u[k] = now() - t0;
+	}
+	mb = median(u, reps < 10 ? reps : 10);
+	for (int k = -1; k < reps; k++) {
+		double t0 = now();
+
+		rng_jump(&r, &j);
+		if (k >= 0)
+			t[k] = now() - t0;
+	}
+	ma = median(t, reps);
+	printf("noise_skip: small preset, %d drawings, %llu draws: stepped "
+	       "%.3f ms, %.1f us a drawing; jump built %.2f ms (once), "
+	       "applied %.2f us (medians of %d)\n",
+	       B, (unsigned long long)n, 1e3 * ms, 1e6 * ms / B, 1e3 * mb,
+	       1e6 * ma, reps);
 	sketchrnn_free(&m);
 	free(t);
+	free(u);
 }
 
 int main(int argc, char **argv)

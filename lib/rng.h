@@ -26,4 +26,19 @@ double rng_uniform(struct rng *r);
  * no hidden cached value, so the state above is the whole state). */
 double rng_normal(struct rng *r);
 
+/* A jump of the generator by n draws: xoshiro256** moves its state by a
+ * linear map over GF(2), so n draws are one 256 x 256 bit matrix, T^n,
+ * kept as its columns (8 KiB).  Building it takes about 2 log2(n) matrix
+ * products (milliseconds); applying it, a few hundred word operations, the
+ * same state as n rng_u64 calls. */
+struct rng_jump {
+	uint64_t n;
+	uint64_t col[256][4];
+};
+
+/* rng_jump_init: the matrix of n draws. */
+void rng_jump_init(struct rng_jump *j, uint64_t n);
+/* rng_jump: advance r as j->n calls of rng_u64 would. */
+void rng_jump(struct rng *r, const struct rng_jump *j);
+
 #endif

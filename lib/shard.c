@@ -13,6 +13,9 @@
 #define SUM_BITS 50
 #define SUM_SHARDS_MAX 8192
 #define EXPO_BAD INT16_MAX /* a term that is not finite */
+/* Fewer draws than this are skipped one by one, more by a jump matrix. */
+#define JUMP_MIN 4096
+#define JUMPS_MAX 8
 
 struct job {
 	struct sketchrnn *net;
@@ -103,20 +106,52 @@ void shards_free(struct shards *s)
 	free(s->loss);
 	free(s->expo);
 	free(s->sum);
+	free(s->jumps);
 	memset(s, 0, sizeof(*s));
+}
+
+/* jump: r ahead by n draws: one by one when few, else through the jump
+ * matrix of n, built once (a run has few distinct n: the shards before and
+ * after this process's, with dropout or not). */
+static void jump(struct shards *s, struct rng *r, uint64_t n)
+{
+	int i;
+
+	if (n < JUMP_MIN) {
+		while (n--)
+			rng_u64(r);
+		return;
+	}
+	for (i = 0; i < s->njumps && s->jumps[i].n != n; i++)
+		;
+	if (i == s->njumps) {
+		if (s->njumps < JUMPS_MAX)
+			s->jumps = xreallocarray(s->jumps, (size_t)++s->njumps,
+						 sizeof(*s->jumps));
+		else
+			i = (int)(n % JUMPS_MAX); /* replace one */
+		rng_jump_init(&s->jumps[i], n);
+	}
+	rng_jump(r, &s->jumps[i]);
 }
 
 void shards_noise(struct shards *s, struct rng *r, double keep)
 {
+	uint64_t skip = 0; /* draws of other processes' shards */
+
 	for (int j = 0; j < s->total; j++) {
 		int local = j - s->first;
 
-		if (local >= 0 && local < s->n)
+		if (local >= 0 && local < s->n) {
+			jump(s, r, skip);
+			skip = 0;
 			sketchrnn_noise(&s->net[local], r, keep);
-		else
-			sketchrnn_noise_skip(
-			    &s->net[0], s->off[j + 1] - s->off[j], r, keep);
+		} else {
+			skip += sketchrnn_noise_draws(
+			    &s->net[0], s->off[j + 1] - s->off[j], keep);
+		}
 	}
+	jump(s, r, skip);
 }
 
 /* share: shard j's weight in the batch's means. */

@@ -23,16 +23,17 @@
  * of adding; with one shard the result is bit for bit the single model's.
  *
  * Random draws (eps of z, dropout masks) are made by shards_noise() shard
- * after shard from one generator (a process draws, and discards, those of
- * the other processes' shards too), so a run is reproducible for a given
- * number of shards.  For evaluation (keep >= 1) the eps of drawing b is the
- * same for every cut.
+ * after shard from one generator (a process jumps the generator over the
+ * draws of the other processes' shards), so a run is reproducible for a
+ * given number of shards.  For evaluation (keep >= 1) the eps of drawing b is
+ * the same for every cut.
  */
 #ifndef SKETCHRNN_SHARD_H
 #define SKETCHRNN_SHARD_H
 
 #include <stdint.h>
 
+#include "rng.h"
 #include "sketchrnn.h"
 
 #define SHARD_MAX 64 /* shards of one process */
@@ -51,14 +52,16 @@ struct shard_comm {
 };
 
 struct shards {
-	int n;	       /* shards of this process */
-	int total;     /* shards of the batch, over all processes */
-	int first;     /* this process's first shard */
-	int B;	       /* drawings per batch */
-	int *off;      /* [total + 1]: shard j has drawings off[j].. */
-	double *loss;  /* [total, 3]: each shard's ls, lp, kl */
-	int16_t *expo; /* [nparams]: exponents of the exact sum */
-	int64_t *sum;  /* [nparams]: the exact sum */
+	int n;			/* shards of this process */
+	int total;		/* shards of the batch, over all processes */
+	int first;		/* this process's first shard */
+	int B;			/* drawings per batch */
+	int *off;		/* [total + 1]: shard j has drawings off[j].. */
+	double *loss;		/* [total, 3]: each shard's ls, lp, kl */
+	int16_t *expo;		/* [nparams]: exponents of the exact sum */
+	int64_t *sum;		/* [nparams]: the exact sum */
+	struct rng_jump *jumps; /* [njumps]: over other processes' draws */
+	int njumps;
 	const struct shard_comm *comm;	 /* NULL: one process */
 	struct sketchrnn net[SHARD_MAX]; /* replicas of the model */
 };

@@ -396,28 +396,17 @@ void sketchrnn_noise(struct sketchrnn *m, struct rng *r, double keep)
 	lstm_mask_fill(m->adec.mask, n * m->dec.H, keep, r);
 }
 
-/* skip_masks: the draws of lstm_mask_fill(mask, n, ...), one per pair. */
-static void skip_masks(long n, struct rng *r)
+uint64_t sketchrnn_noise_draws(const struct sketchrnn *m, int B, double keep)
 {
-	for (long i = 0; i < n; i += 2)
-		rng_u64(r);
-}
+	uint64_t n = (uint64_t)m->T * (uint64_t)B, draws = 0;
 
-void sketchrnn_noise_skip(const struct sketchrnn *m, int B, struct rng *r,
-			  double keep)
-{
-	long n = (long)m->T * B;
-
-	if (m->cfg.conditional)
-		for (long i = 0; i < (long)B * m->cfg.z_size; i++)
-			rng_normal(r);
+	if (m->cfg.conditional) /* two uniforms a normal */
+		draws += 2 * (uint64_t)B * (uint64_t)m->cfg.z_size;
 	if (!(keep < 1 && m->adec.mask))
-		return;
-	if (m->cfg.conditional) {
-		skip_masks(n * m->enc.H, r);
-		skip_masks(n * m->enc.H, r);
-	}
-	skip_masks(n * m->dec.H, r);
+		return draws;
+	if (m->cfg.conditional) /* lstm_mask_fill: one draw a pair */
+		draws += 2 * ((n * (uint64_t)m->enc.H + 1) / 2);
+	return draws + (n * (uint64_t)m->dec.H + 1) / 2;
 }
 
 /* add_rows: y[rows, n] += b[n]. */

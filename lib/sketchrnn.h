@@ -124,11 +124,10 @@ const struct sketchrnn_tensor *sketchrnn_find(const struct sketchrnn *m,
  * the forward encoder, the backward encoder and the decoder, in that
  * order; keep >= 1 turns dropout off. */
 void sketchrnn_noise(struct sketchrnn *m, struct rng *r, double keep);
-/* sketchrnn_noise_skip: the draws sketchrnn_noise() would make for a
- * replica of m with batches of B drawings, discarded (for the shards of
- * other processes, shard.h). */
-void sketchrnn_noise_skip(const struct sketchrnn *m, int B, struct rng *r,
-			  double keep);
+/* sketchrnn_noise_draws: how many rng_u64 draws sketchrnn_noise() makes
+ * for a replica of m with batches of B drawings (for jumping over the
+ * shards of other processes, shard.h). */
+uint64_t sketchrnn_noise_draws(const struct sketchrnn *m, int B, double keep);
 
 /*
  * sketchrnn_forward: the loss of a batch (strokes [B, T+1, 5], len [B]),
