@@ -197,7 +197,7 @@ END {
 	printf "compute a drawing: batch 50 (B) %.2f ms, batch 7 (E) %.2f ms, batch 2 (F) %.2f ms\n", \
 		1e3 * tB / 50, 1e3 * tE / 7, 1e3 * tF / 2
 	printf "per step, every machine: exact-sum passes of -M %.2f ms (%.2f ms alone)," \
-		" the jumps over the other machines' noise 2 x %.2f us (stepping over it:" \
+		" the jumps over the noise of the other machines 2 x %.2f us (stepping over it:" \
 		" %.1f us a drawing)\n", 1e3 * passes, 1e3 * alone, 1e6 * jump, 1e6 * skip
 	printf "%-30s %10s %10s %10s %7s %7s %7s %10s\n", "machines, global batch", \
 		"compute", "exchange", "step", "c/step", "speed", "effic.", "float xch"
@@ -207,7 +207,7 @@ END {
 	printf "64, 50: not possible (128 shards for 50 drawings; at most 25 machines of 2 shards, 50 of 1)\n"
 	show("8, 400 (50 each)", 8, 400, tB + extra + 2 * jump)
 	show("64, 3200 (50 each)", 64, 3200, tB + extra + 2 * jump)
-	printf "stepping over the other machines' noise instead of jumping: 8 x 50 each: %.1f%%," \
+	printf "stepping over the noise of the other machines instead of jumping: 8 x 50 each: %.1f%%," \
 		" 64 x 50 each: %.1f%%\n", \
 		100 * tB / (tB + extra + skip * 350 + xch(8, 10 * P, 2)), \
 		100 * tB / (tB + extra + skip * 3150 + xch(64, 10 * P, 2))
