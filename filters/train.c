@@ -846,6 +846,8 @@ static void setup(struct trainer *t)
 	batch_init(&t->b);
 	t->len = xcalloc((size_t)hp->batch_size, sizeof(int));
 	if (t->o->mpi)
+		cluster_check_cores(t->o->threads);
+	if (t->o->mpi)
 		shards_init_comm(&t->sh, &t->m.net, t->o->threads,
 				 hp->batch_size, (int)t->m.nmax, 1,
 				 cluster_comm());

@@ -59,7 +59,10 @@ localhost | 127.0.0.1 | "$(hostname)" | "$(hostname -f 2> /dev/null)") ;;
 	exit 1 ;;
 esac
 : "${np:=$(echo "$lines" | wc -l)}"
-launch="mpirun --hostfile $hosts --map-by node -np $np ${MPIRUN_OPTS:-}"
+# --bind-to none: mpirun would bind each process to one core, all its
+# threads with it
+launch="mpirun --hostfile $hosts --map-by node --bind-to none -np $np"
+launch="$launch ${MPIRUN_OPTS:-}"
 launch="$launch $top/build/bin/train -M -j $threads"
 # $pass holds options already split into words, unquoted on purpose
 # shellcheck disable=SC2086

@@ -90,7 +90,7 @@ head -n 400 "$DATA/quickdraw/monkey-1000.simplified.ndjson" \
 t_ok "preprocess.sh: ndjson to a normalised stream" preprocess.sh \
 	-r "-e 2" -m 250 "$TMP/qd" "$TMP/st"
 echo "localhost slots=2 # this machine first" > "$TMP/hosts"
-export MPIRUN_OPTS="--oversubscribe --bind-to none --mca btl self,vader"
+export MPIRUN_OPTS="--oversubscribe --mca btl self,vader"
 t_ok "train-cluster.sh: 2 processes of 1 shard" train-cluster.sh \
 	-f "$TMP/hosts" -N 2 -j 1 -n 20 "$TMP/st/monkey.strk" tiny "$TMP/tc"
 t_ok "train.sh: the same run on one machine" train.sh -n 20 \
@@ -111,6 +111,15 @@ echo "node9 slots=2" > "$TMP/hosts2"
 t_bad "train-cluster.sh: the first host elsewhere" \
 	"the first host, node9, is not this machine" \
 	train-cluster.sh -f "$TMP/hosts2" -n 20 "$NPZ" tiny "$TMP/tc2"
+
+# mpirun's default binding (one core a process) with -j 2: a warning
+timeout -k 5 120 mpirun -np 1 --bind-to core --mca btl self,vader train -M \
+	-q -H $H -j 2 -n 20 -o "$TMP/b" "$TMP/train" 2> "$TMP/b.err"
+t_ok "bound to one core, -j 2: the warning" \
+	grep -q "train: -j 2, but this process may run on 1 CPU only" "$TMP/b.err"
+t_ok "unbound (--bind-to none), -j 2" mpi 1 -q -H $H -j 2 -n 20 \
+	-o "$TMP/b2" "$TMP/train"
+t_true "... no warning" "$(grep -c "may run on" "$TMP/t.err")" -eq 0
 
 # --- failures end the job with a message ---
 t_bad "a missing file" "train: $TMP/nothere: No such file" \

@@ -1,4 +1,6 @@
 /* cluster.c: train -M over MPI (see cluster.h). */
+#define _GNU_SOURCE /* sched_getaffinity */
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +137,21 @@ FILE *cluster_fopen(const char *path)
 	return f;
 }
 
+void cluster_check_cores(int threads)
+{
+	cpu_set_t set;
+	int n;
+
+	if (!started || sched_getaffinity(0, sizeof set, &set) != 0)
+		return;
+	n = CPU_COUNT(&set);
+	if (n < threads)
+		warnmsg("-j %d, but this process may run on %d CPU%s only "
+			"(mpirun binds a process to one core unless given "
+			"--bind-to none)",
+			threads, n, n == 1 ? "" : "s");
+}
+
 int cluster_any(int flag)
 {
 	if (started)
@@ -168,6 +185,10 @@ int cluster_rank(void)
 FILE *cluster_fopen(const char *path)
 {
 	return xfopen(path, "rb");
+}
+
+void cluster_check_cores(int threads)
+{
 }
 
 int cluster_any(int flag)

@@ -25,6 +25,9 @@ int cluster_rank(void);
 /* cluster_fopen: path ("-" for stdin) opened for reading: with -M, rank 0
  * reads the whole of it and every process gets a stream of those bytes. */
 FILE *cluster_fopen(const char *path);
+/* cluster_check_cores: warn when this process may use fewer CPUs than its
+ * threads (mpirun's default binding to one core). */
+void cluster_check_cores(int threads);
 /* cluster_any: whether flag is set in any process (without -M: flag). */
 int cluster_any(int flag);
 
