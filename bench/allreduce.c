@@ -40,12 +40,9 @@
 
 #include "adam.h"
 #include "rng.h"
+#include "shard.h"
 #include "sketchrnn.h"
 #include "util.h"
-
-#define SUM_BITS 50 /* as lib/shard.c */
-#define EXPO_BAD INT16_MAX
-#define SHARDS_MAX 64
 
 static double now(void)
 {
@@ -153,66 +150,10 @@ static void exchange(long n, int reps, int shards, int rank, int size)
 	free(loss);
 }
 
-/* ---- the local passes, one process (copies of lib/shard.c's float
- * code: exponent from the bits, terms truncated to 2^(e - 50)) ---- */
+/* ---- the local passes, one process (lib/shard.c's exact sum, and the
+ * float left fold it replaced) ---- */
 
-static int exponent(float x)
-{
-	uint32_t u;
-	int b;
-
-	memcpy(&u, &x, sizeof u);
-	b = (int)(u >> 23 & 0xff);
-	return b == 0xff ? EXPO_BAD : (b ? b : 1) - 126;
-}
-
-static double pow2(int k)
-{
-	uint64_t u = (uint64_t)(1023 + k) << 52;
-	double d;
-
-	memcpy(&d, &u, sizeof d);
-	return d;
-}
-
-static int64_t scaled(double a, float x, int k)
-{
-	return (int64_t)(a * (double)x * pow2(k));
-}
-
-static float result(int64_t q, int e)
-{
-	return e == EXPO_BAD ? (float)NAN : (float)((double)q * pow2(e - 50));
-}
-
-struct terms {
-	const float *g[SHARDS_MAX];
-	double a[SHARDS_MAX];
-	int n;
-};
-
-static int local_expo(const struct terms *t, long i)
-{
-	int e = INT16_MIN;
-
-	for (int j = 0; j < t->n; j++) {
-		int f = exponent(t->g[j][i]);
-
-		e = f > e ? f : e;
-	}
-	return e;
-}
-
-static int64_t local_sum(const struct terms *t, long i, int e)
-{
-	int64_t q = 0;
-
-	for (int j = 0; j < t->n; j++)
-		q += scaled(t->a[j], t->g[j][i], SUM_BITS - e);
-	return q;
-}
-
-static void fold(const struct terms *t, float *g, long n)
+static void fold(const struct shard_terms *t, float *g, long n)
 {
 	for (long i = 0; i < n; i++)
 		g[i] = (float)t->a[0] * t->g[0][i];
@@ -225,33 +166,21 @@ static void fold(const struct terms *t, float *g, long n)
 	}
 }
 
-static void exact_alone(const struct terms *t, float *g, long n)
-{
-	for (long i = 0; i < n; i++) {
-		int e = local_expo(t, i);
-
-		g[i] = result(e == EXPO_BAD ? 0 : local_sum(t, i, e), e);
-	}
-}
-
-static void exact_passes(const struct terms *t, float *g, int16_t *ex,
+static void exact_passes(const struct shard_terms *t, float *g, int16_t *ex,
 			 int64_t *q, long n)
 {
-	for (long i = 0; i < n; i++)
-		ex[i] = (int16_t)local_expo(t, i);
+	shard_sum_expo(t, ex, n);
 	/* (here the exponents are exchanged) */
-	for (long i = 0; i < n; i++)
-		q[i] = ex[i] == EXPO_BAD ? 0 : local_sum(t, i, ex[i]);
+	shard_sum_terms(t, ex, q, n);
 	/* (here the terms are summed) */
-	for (long i = 0; i < n; i++)
-		g[i] = result(q[i], ex[i]);
+	shard_sum_round(ex, q, g, n);
 }
 
 static void local(long n, int reps, int shards)
 {
-	struct terms t = {.n = shards};
+	struct shard_terms t = {.n = shards};
 	float *g = xmalloc((size_t)n * sizeof *g), *p, *gs;
-	float *src[SHARDS_MAX];
+	float *src[SHARD_MAX];
 	int16_t *ex = xmalloc((size_t)n * sizeof *ex);
 	int64_t *q = xmalloc((size_t)n * sizeof *q);
 	double *tf = xmalloc((size_t)reps * sizeof(double));
@@ -281,7 +210,7 @@ static void local(long n, int reps, int shards)
 
 		fold(&t, g, n);
 		t1 = now();
-		exact_alone(&t, g, n);
+		shard_sum(&t, g, n);
 		t2 = now();
 		exact_passes(&t, g, ex, q, n);
 		t3 = now();
@@ -391,7 +320,7 @@ int main(int argc, char **argv)
 			reps = (int)parse_long('r', optarg, 1, 1000000);
 			break;
 		case 's':
-			shards = (int)parse_long('s', optarg, 1, SHARDS_MAX);
+			shards = (int)parse_long('s', optarg, 1, SHARD_MAX);
 			break;
 		default:
 			usage();

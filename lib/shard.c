@@ -261,15 +261,8 @@ static real unscaled(int64_t q, int k)
 }
 #endif
 
-/* The terms of parameter i: g[j][i] of each local shard j, times a[j]. */
-struct terms {
-	const real *g[SHARD_MAX];
-	double a[SHARD_MAX];
-	int n;
-};
-
 /* local_expo: the largest exponent of parameter i's local terms. */
-static int local_expo(const struct terms *t, long i)
+static int local_expo(const struct shard_terms *t, long i)
 {
 	int e = INT16_MIN;
 
@@ -282,7 +275,7 @@ static int local_expo(const struct terms *t, long i)
 }
 
 /* local_sum: parameter i's local terms as integers of exponent e. */
-static int64_t local_sum(const struct terms *t, long i, int e)
+static int64_t local_sum(const struct shard_terms *t, long i, int e)
 {
 	int64_t q = 0;
 
@@ -296,37 +289,55 @@ static real result(int64_t q, int e)
 	return e == EXPO_BAD ? (real)NAN : unscaled(q, e - SUM_BITS);
 }
 
+void shard_sum(const struct shard_terms *t, real *out, long n)
+{
+	for (long i = 0; i < n; i++) {
+		int e = local_expo(t, i);
+
+		out[i] = result(e == EXPO_BAD ? 0 : local_sum(t, i, e), e);
+	}
+}
+
+void shard_sum_expo(const struct shard_terms *t, int16_t *ex, long n)
+{
+	for (long i = 0; i < n; i++)
+		ex[i] = (int16_t)local_expo(t, i);
+}
+
+void shard_sum_terms(const struct shard_terms *t, const int16_t *ex, int64_t *q,
+		     long n)
+{
+	for (long i = 0; i < n; i++)
+		q[i] = ex[i] == EXPO_BAD ? 0 : local_sum(t, i, ex[i]);
+}
+
+void shard_sum_round(const int16_t *ex, const int64_t *q, real *out, long n)
+{
+	for (long i = 0; i < n; i++)
+		out[i] = result(q[i], ex[i]);
+}
+
 /* exact_sum: m->grads = sum over the batch's shards of share * grads, as
- * shard.h says: exponents, integer terms, and once rounded.  One pass by
- * parameter in a process alone; with others, a pass before each exchange. */
+ * shard.h says.  One pass in a process alone; with others, a pass before
+ * each exchange. */
 static void exact_sum(struct shards *s, struct sketchrnn *m)
 {
 	long n = m->nparams;
-	struct terms t = {.n = s->n};
-	int16_t *ex = s->expo;
-	int64_t *q = s->sum;
+	struct shard_terms t = {.n = s->n};
 
 	for (int j = 0; j < s->n; j++) {
 		t.g[j] = s->net[j].grads;
 		t.a[j] = share(s, s->first + j);
 	}
 	if (!s->comm) {
-		for (long i = 0; i < n; i++) {
-			int e = local_expo(&t, i);
-
-			m->grads[i] =
-			    result(e == EXPO_BAD ? 0 : local_sum(&t, i, e), e);
-		}
+		shard_sum(&t, m->grads, n);
 		return;
 	}
-	for (long i = 0; i < n; i++)
-		ex[i] = (int16_t)local_expo(&t, i);
-	s->comm->max_i16(s->comm->ctx, ex, n);
-	for (long i = 0; i < n; i++)
-		q[i] = ex[i] == EXPO_BAD ? 0 : local_sum(&t, i, ex[i]);
-	s->comm->sum_i64(s->comm->ctx, q, n);
-	for (long i = 0; i < n; i++)
-		m->grads[i] = result(q[i], ex[i]);
+	shard_sum_expo(&t, s->expo, n);
+	s->comm->max_i16(s->comm->ctx, s->expo, n);
+	shard_sum_terms(&t, s->expo, s->sum, n);
+	s->comm->sum_i64(s->comm->ctx, s->sum, n);
+	shard_sum_round(s->expo, s->sum, m->grads, n);
 }
 
 void shards_backward(struct shards *s, struct sketchrnn *m)

@@ -87,4 +87,21 @@ double shards_forward(struct shards *s, struct sketchrnn *m,
 /* shards_backward: m->grads = d cost / d params of the last forward. */
 void shards_backward(struct shards *s, struct sketchrnn *m);
 
+/* The exact sum itself: n arrays g[j] of values weighted by a[j] (|a| <=
+ * 1).  shard_sum: out[i] = sum over j of a[j] g[j][i], exactly, rounded
+ * once.  shard_sum_expo, _terms and _round: the same in three passes, for
+ * processes that exchange the exponents (maximum) after the first and the
+ * integer terms (sum) after the second; the same bytes as shard_sum when
+ * alone. */
+struct shard_terms {
+	const real *g[SHARD_MAX];
+	double a[SHARD_MAX];
+	int n;
+};
+void shard_sum(const struct shard_terms *t, real *out, long n);
+void shard_sum_expo(const struct shard_terms *t, int16_t *ex, long n);
+void shard_sum_terms(const struct shard_terms *t, const int16_t *ex, int64_t *q,
+		     long n);
+void shard_sum_round(const int16_t *ex, const int64_t *q, real *out, long n);
+
 #endif
