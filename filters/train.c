@@ -831,6 +831,33 @@ static void check_data(struct trainer *t, const char *train)
 		    st->data_count);
 }
 
+/* same_inputs, same_run: with -M, every process must read the same
+ * inputs (rank 0 sends them) and make the same steps. */
+static void same_inputs(const struct options *o)
+{
+	static const char *const names[] = {"-r", "-V", "-T", "-j"};
+	long v[] = {o->resume != NULL, o->valid != NULL, o->test != NULL,
+		    o->threads};
+
+	cluster_same(v, 4, names);
+}
+
+static void same_run(const struct trainer *t)
+{
+	static const char *const names[] = {
+	    "parameters",	   "step", "batch_size", "num_steps (-n)",
+	    "save_every",	   "seed", "-P",	 "-t",
+	    "SKETCHRNN_INJECT_NAN"};
+	const struct hparams *hp = &t->m.hp;
+	long v[] = {t->m.net.nparams,	  (long)t->st.step,
+		    (long)hp->batch_size, (long)hp->num_steps,
+		    (long)hp->save_every, (long)hp->seed,
+		    t->o->patience,	  (long)(t->o->time_limit * 1000),
+		    (long)t->inject};
+
+	cluster_same(v, 9, names);
+}
+
 static void setup(struct trainer *t)
 {
 	const struct hparams *hp = &t->m.hp;
@@ -863,6 +890,8 @@ static void setup(struct trainer *t)
 		if (*end || !isdigit((unsigned char)*env))
 			die("SKETCHRNN_INJECT_NAN: bad batch number '%s'", env);
 	}
+	if (t->o->mpi)
+		same_run(t);
 	t->tty = isatty(2);
 	t->writer = cluster_rank() == 0;
 	t->last_status = -1;
@@ -925,8 +954,10 @@ int main(int argc, char **argv)
 	train = optind < argc ? argv[optind] : "-";
 	t.o = &o;
 	t.d = &d;
-	if (o.mpi)
+	if (o.mpi) {
 		cluster_start(&argc, &argv);
+		same_inputs(&o);
+	}
 	if (cluster_rank() == 0)
 		prepare_dir(o.outdir);
 	if (o.resume)

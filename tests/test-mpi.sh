@@ -130,6 +130,15 @@ t_bad "a truncated stream" "trunc:record [0-9]*: .*truncated" \
 t_bad "more shards than drawings in a batch" \
 	"2 processes of 6 shards: more shards than the 10 drawings" \
 	mpi 2 -q -H $H -j 6 -n 20 -o "$TMP/f" "$TMP/train"
+t_bad "processes given different -n" \
+	"the processes of the job differ in num_steps \\(-n\\) \\(20 to 30\\)" \
+	timeout -k 5 120 mpirun --mca btl self,vader \
+	-np 1 train -M -q -H $H -j 1 -n 20 -o "$TMP/f" "$TMP/train" : \
+	-np 1 train -M -q -H $H -j 1 -n 30 -o "$TMP/f" "$TMP/train"
+t_bad "processes given -V or not" "the processes of the job differ in -V" \
+	timeout -k 5 120 mpirun --mca btl self,vader \
+	-np 1 train -M -q -H $H -j 1 -V "$TMP/valid" -o "$TMP/f" "$TMP/train" : \
+	-np 1 train -M -q -H $H -j 1 -o "$TMP/f" "$TMP/train"
 t_bad "-M with -r's hyperparameters" "-r: the hyperparameters" \
 	mpi 2 -q -H $H -r "$TMP/r/checkpoint.skm" -o "$TMP/f" "$TMP/train"
 

@@ -137,6 +137,23 @@ FILE *cluster_fopen(const char *path)
 	return f;
 }
 
+void cluster_same(const long *v, int n, const char *const *names)
+{
+	long lo[16], hi[16];
+
+	if (!started)
+		return;
+	if (n > 16)
+		die("cluster_same: too many values");
+	MPI_Allreduce(v, lo, n, MPI_LONG, MPI_MIN, MPI_COMM_WORLD);
+	MPI_Allreduce(v, hi, n, MPI_LONG, MPI_MAX, MPI_COMM_WORLD);
+	for (int i = 0; i < n; i++)
+		if (lo[i] != hi[i])
+			die("the processes of the job differ in %s (%ld to "
+			    "%ld): give every process the same arguments",
+			    names[i], lo[i], hi[i]);
+}
+
 void cluster_check_cores(int threads)
 {
 	cpu_set_t set;
@@ -185,6 +202,10 @@ int cluster_rank(void)
 FILE *cluster_fopen(const char *path)
 {
 	return xfopen(path, "rb");
+}
+
+void cluster_same(const long *v, int n, const char *const *names)
+{
 }
 
 void cluster_check_cores(int threads)

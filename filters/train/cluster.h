@@ -25,6 +25,9 @@ int cluster_rank(void);
 /* cluster_fopen: path ("-" for stdin) opened for reading: with -M, rank 0
  * reads the whole of it and every process gets a stream of those bytes. */
 FILE *cluster_fopen(const char *path);
+/* cluster_same: die unless every process has the same v[0 .. n) (at
+ * most 16), naming the first that differs by names[i]. */
+void cluster_same(const long *v, int n, const char *const *names);
 /* cluster_check_cores: warn when this process may use fewer CPUs than its
  * threads (mpirun's default binding to one core). */
 void cluster_check_cores(int threads);
