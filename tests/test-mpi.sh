@@ -6,7 +6,8 @@
 # (stdin too) and writes files on rank 0 alone; bad input, too many shards
 # and a killed process end the whole job with a message, never a hang;
 # SIGTERM stops every process at one step, checkpointed;
-# pipelines/train-cluster.sh on a hostfile of this machine is train.sh.
+# pipelines/train-cluster.sh on a hostfile of this machine is train.sh;
+# make MPI=0 builds a train without MPI that refuses -M.
 . "$(dirname "$0")/lib.sh"
 
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -120,6 +121,22 @@ t_ok "bound to one core, -j 2: the warning" \
 t_ok "unbound (--bind-to none), -j 2" mpi 1 -q -H $H -j 2 -n 20 \
 	-o "$TMP/b2" "$TMP/train"
 t_true "... no warning" "$(grep -c "may run on" "$TMP/t.err")" -eq 0
+
+# --- a build without MPI: train alone, -M refused ---
+# (train's two files built again, with make MPI=0, against this build's
+# library)
+mkdir -p "$TMP/nompi"
+cp "$SKETCHRNN_BUILD/libsketch.a" "$TMP/nompi/"
+san=
+nm "$TMP/nompi/libsketch.a" 2> /dev/null | grep -q __asan && san=SAN=1
+t_ok "make MPI=0: train builds" make -s -C "$TOP" MPI=0 $san \
+	BUILD="$TMP/nompi" -o "$TMP/nompi/libsketch.a" "$TMP/nompi/bin/train"
+t_true "... without MPI linked" -z "$(ldd "$TMP/nompi/bin/train" | grep mpi)"
+t_bad "... refuses -M" "train: -M: this train was built without MPI" \
+	"$TMP/nompi/bin/train" -M "$TMP/train"
+t_ok "... and trains" "$TMP/nompi/bin/train" -q -H $H -n 20 -o "$TMP/n0" \
+	"$TMP/train"
+t_cmp "... as this build's train" "$TMP/n0/model.skm" "$TMP/j2/model.skm"
 
 # --- failures end the job with a message ---
 t_bad "a missing file" "train: $TMP/nothere: No such file" \
