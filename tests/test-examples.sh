@@ -26,7 +26,12 @@ for page in "$TOP"/man/man1/*.1; do
 	n=0
 	while IFS= read -r cmd; do
 		n=$((n + 1))
-		(cd "$dir" && bash -o pipefail -c "$cmd") > "$TMP/ex.out" 2> "$TMP/ex.err" < /dev/null
+		# MPI runs: full stacks, for tests/lsan.supp (see test-mpi.sh)
+		asan=${ASAN_OPTIONS:-}
+		case $cmd in mpirun*) asan="$asan:fast_unwind_on_malloc=0" ;; esac
+		(cd "$dir" && ASAN_OPTIONS=$asan \
+			LSAN_OPTIONS="suppressions=$TOP/tests/lsan.supp:print_suppressions=0" \
+			bash -o pipefail -c "$cmd") > "$TMP/ex.out" 2> "$TMP/ex.err" < /dev/null
 		st=$?
 		if [ $st -eq 0 ] && [ ! -s "$TMP/ex.err" ]; then
 			t_pass "$name(1) example $n: $cmd"
